@@ -1,0 +1,40 @@
+# canto_add_library(name SOURCES ... LIBS ...): a static library of the server with Canto's options.
+function(canto_add_library name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+    add_library(${name} STATIC ${ARG_SOURCES})
+    target_link_libraries(${name} PUBLIC canto_compile_options ${ARG_LIBS})
+    target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+endfunction()
+
+# canto_add_test(tst_Name SOURCES ... LIBS ... [LABELS ...]): one QtTest executable registered with CTest.
+function(canto_add_test name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS;FIXTURES" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE canto_compile_options Qt6::Test ${ARG_LIBS})
+    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;ASAN_OPTIONS=detect_leaks=0"
+        TIMEOUT 300)
+    if(ARG_LABELS)
+        set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+    endif()
+    if(ARG_FIXTURES)
+        set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${ARG_FIXTURES}")
+    endif()
+endfunction()
+
+# canto_add_module(id SOURCES ...): a server module, a Qt plugin linked statically by default.
+function(canto_add_module id)
+    cmake_parse_arguments(ARG "" "CLASS" "SOURCES;LIBS" ${ARGN})
+    set(target canto_mod_${id})
+    if(CANTO_DYNAMIC_MODULES)
+        qt_add_plugin(${target} SHARED CLASS_NAME ${ARG_CLASS})
+    else()
+        qt_add_plugin(${target} STATIC CLASS_NAME ${ARG_CLASS})
+    endif()
+    target_sources(${target} PRIVATE ${ARG_SOURCES})
+    target_link_libraries(${target} PRIVATE canto_compile_options canto_core ${ARG_LIBS})
+    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
+    set_property(GLOBAL APPEND PROPERTY CANTO_MODULE_TARGETS ${target})
+endfunction()
