@@ -1,0 +1,211 @@
+#include "server/core/AccountManager.h"
+
+#include "server/auth/LoginThrottle.h"
+#include "server/core/ServerContext.h"
+#include "server/storage/KeyValueStore.h"
+#include "server/storage/StorageManager.h"
+#include "shared/Jid.h"
+
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QtConcurrent>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcAccounts, "canto.core.accounts")
+
+namespace Canto {
+
+namespace {
+const QString AccountsStore = QStringLiteral("accounts");
+
+template<typename T>
+QFuture<Result<T>> failed(const Error& error)
+{
+    return QtFuture::makeReadyFuture(Result<T>(error));
+}
+} // namespace
+
+AccountManager::AccountManager(ServerContext& context, QObject* parent)
+    : QObject(parent), m_context(context), m_throttle(std::make_unique<LoginThrottle>())
+{
+    m_fakeSaltSecret.resize(32);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(m_fakeSaltSecret.data()), 8);
+}
+
+AccountManager::~AccountManager() = default;
+
+QFuture<Result<std::optional<ScramCredentials>>> AccountManager::credentials(const QString& host,
+                                                                             const QString& username)
+{
+    using R = Result<std::optional<ScramCredentials>>;
+    if (!m_context.storage) {
+        return failed<std::optional<ScramCredentials>>(Error{u"service-unavailable"_s, u"No storage"_s});
+    }
+    Result<std::shared_ptr<KeyValueStore>> store = m_context.storage->openKeyValue(host, AccountsStore);
+    if (!store) {
+        return failed<std::optional<ScramCredentials>>(store.error());
+    }
+    return store.value()->get(username).then([](Result<QVariant> value) -> R {
+        if (!value) {
+            return value.error();
+        }
+        if (!value.value().isValid()) {
+            return std::optional<ScramCredentials>();
+        }
+        Result<ScramCredentials> creds = ScramCredentials::fromMap(value.value().toMap());
+        if (!creds) {
+            return creds.error();
+        }
+        return std::optional<ScramCredentials>(creds.value());
+    });
+}
+
+QFuture<Result<bool>> AccountManager::exists(const QString& host, const QString& username)
+{
+    return credentials(host, username).then([](Result<std::optional<ScramCredentials>> creds) -> Result<bool> {
+        if (!creds) {
+            return creds.error();
+        }
+        return creds.value().has_value();
+    });
+}
+
+QFuture<Result<void>> AccountManager::create(const QString& host, const QString& username, const QString& password)
+{
+    return store(host, username, password, false, true);
+}
+
+QFuture<Result<void>> AccountManager::setPassword(const QString& host, const QString& username,
+                                                  const QString& password)
+{
+    return store(host, username, password, true, false);
+}
+
+QFuture<Result<void>> AccountManager::store(const QString& host, const QString& username, const QString& password,
+                                            bool mustExist, bool mustNotExist)
+{
+    if (!m_context.storage) {
+        return failed<void>(Error{u"service-unavailable"_s, u"No storage"_s});
+    }
+    Result<QString> node = Jid::nodeprep(username);
+    if (!node || node.value().isEmpty()) {
+        return failed<void>(Error{u"jid-malformed"_s, u"Invalid username: "_s + username});
+    }
+    if (password.isEmpty()) {
+        return failed<void>(Error{u"not-acceptable"_s, u"The password is empty"_s});
+    }
+    Result<std::shared_ptr<KeyValueStore>> opened = m_context.storage->openKeyValue(host, AccountsStore);
+    if (!opened) {
+        return failed<void>(opened.error());
+    }
+    std::shared_ptr<KeyValueStore> kv = opened.value();
+    const QString user = node.value();
+    QPointer<AccountManager> self(this);
+    auto promise = std::make_shared<QPromise<Result<void>>>();
+    promise->start();
+    kv->get(user).then(this, [=, this](Result<QVariant> existing) {
+        if (!existing) {
+            promise->addResult(Result<void>(existing.error()));
+            promise->finish();
+            return;
+        }
+        const bool present = existing.value().isValid();
+        if (mustExist && !present) {
+            promise->addResult(Result<void>::failure(u"item-not-found"_s, u"No such account: "_s + user + u'@' + host));
+            promise->finish();
+            return;
+        }
+        if (mustNotExist && present) {
+            promise->addResult(Result<void>::failure(u"conflict"_s, u"The account exists: "_s + user + u'@' + host));
+            promise->finish();
+            return;
+        }
+        // PBKDF2 is slow by design: derive off the event loop.
+        QtConcurrent::run([password] { return ScramCredentials::create(password); })
+            .then(this, [=, this](Result<ScramCredentials> creds) {
+                if (!creds) {
+                    promise->addResult(Result<void>(creds.error()));
+                    promise->finish();
+                    return;
+                }
+                kv->set(user, creds.value().toMap()).then(this, [=, this](Result<void> saved) {
+                    if (saved && self) {
+                        qCInfo(lcAccounts).noquote() << "Password set for" << user + u'@' + host;
+                        Q_EMIT self->passwordChanged(host, user);
+                    }
+                    promise->addResult(saved);
+                    promise->finish();
+                });
+            });
+    });
+    return promise->future();
+}
+
+QFuture<Result<void>> AccountManager::remove(const QString& host, const QString& username)
+{
+    if (!m_context.storage) {
+        return failed<void>(Error{u"service-unavailable"_s, u"No storage"_s});
+    }
+    Result<std::shared_ptr<KeyValueStore>> opened = m_context.storage->openKeyValue(host, AccountsStore);
+    if (!opened) {
+        return failed<void>(opened.error());
+    }
+    std::shared_ptr<KeyValueStore> kv = opened.value();
+    auto promise = std::make_shared<QPromise<Result<void>>>();
+    promise->start();
+    kv->get(username).then(this, [=, this](Result<QVariant> existing) {
+        if (!existing || !existing.value().isValid()) {
+            promise->addResult(existing ? Result<void>::failure(u"item-not-found"_s,
+                                                                u"No such account: "_s + username + u'@' + host)
+                                        : Result<void>(existing.error()));
+            promise->finish();
+            return;
+        }
+        kv->set(username, QVariant()).then(this, [=, this](Result<void> removed) {
+            promise->addResult(removed);
+            promise->finish();
+        });
+    });
+    return promise->future();
+}
+
+QFuture<Result<QStringList>> AccountManager::users(const QString& host)
+{
+    if (!m_context.storage) {
+        return failed<QStringList>(Error{u"service-unavailable"_s, u"No storage"_s});
+    }
+    Result<std::shared_ptr<KeyValueStore>> opened = m_context.storage->openKeyValue(host, AccountsStore);
+    if (!opened) {
+        return failed<QStringList>(opened.error());
+    }
+    return opened.value()->users();
+}
+
+void AccountManager::upgradeCredentials(const QString& host, const QString& username, const QString& password)
+{
+    if (password.isEmpty()) {
+        return;
+    }
+    credentials(host, username).then(this, [=, this](Result<std::optional<ScramCredentials>> creds) {
+        if (creds && creds.value() && creds.value()->needsUpgrade()) {
+            qCInfo(lcAccounts).noquote() << "Upgrading stored keys of" << username + u'@' + host;
+            (void)setPassword(host, username, password);
+        }
+    });
+}
+
+void AccountManager::recordSuccess(const QString& address, const QString& host, const QString& username)
+{
+    m_throttle->recordSuccess(address, username + u'@' + host);
+}
+
+void AccountManager::recordFailure(const QString& address, const QString& host, const QString& username,
+                                   const QString& mechanism)
+{
+    Q_UNUSED(mechanism);
+    m_throttle->recordFailure(address, username.isEmpty() ? QString() : username + u'@' + host);
+}
+
+} // namespace Canto

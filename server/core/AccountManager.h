@@ -1,0 +1,62 @@
+#pragma once
+
+#include "server/auth/ScramCredentials.h"
+#include "shared/Result.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace Canto {
+
+class LoginThrottle;
+struct ServerContext;
+
+/// User accounts of local hosts (Prosody's usermanager with auth_internal_hashed): SCRAM
+/// credentials in the keyval store "accounts" of each host, with Prosody's fields (salt,
+/// iteration_count, stored_key, server_key) plus SHA-256 keys. Password hashing runs on
+/// QThreadPool; storage is asynchronous. Also keeps the failed-login throttle.
+class AccountManager : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit AccountManager(ServerContext& context, QObject* parent = nullptr);
+    ~AccountManager() override;
+
+    /// The stored credentials of user@host, nullopt when there is no such account.
+    QFuture<Result<std::optional<ScramCredentials>>> credentials(const QString& host, const QString& username);
+    QFuture<Result<bool>> exists(const QString& host, const QString& username);
+    /// Creates an account; "conflict" if it exists.
+    QFuture<Result<void>> create(const QString& host, const QString& username, const QString& password);
+    /// Sets a password (SHA-1 and SHA-256 keys); "item-not-found" if there is no such account.
+    QFuture<Result<void>> setPassword(const QString& host, const QString& username, const QString& password);
+    QFuture<Result<void>> remove(const QString& host, const QString& username);
+    QFuture<Result<QStringList>> users(const QString& host);
+
+    /// After a login that revealed the password (PLAIN): adds missing SHA-1/SHA-256 keys.
+    void upgradeCredentials(const QString& host, const QString& username, const QString& password);
+
+    LoginThrottle* throttle() const { return m_throttle.get(); }
+    void recordSuccess(const QString& address, const QString& host, const QString& username);
+    void recordFailure(const QString& address, const QString& host, const QString& username,
+                       const QString& mechanism);
+    /// Secret for SCRAM's fake salts of unknown users (stable for the process).
+    const QByteArray& fakeSaltSecret() const { return m_fakeSaltSecret; }
+
+Q_SIGNALS:
+    void passwordChanged(const QString& host, const QString& username);
+
+private:
+    QFuture<Result<void>> store(const QString& host, const QString& username, const QString& password,
+                                bool mustExist, bool mustNotExist);
+
+    ServerContext& m_context;
+    std::unique_ptr<LoginThrottle> m_throttle;
+    QByteArray m_fakeSaltSecret;
+};
+
+} // namespace Canto

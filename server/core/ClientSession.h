@@ -1,0 +1,70 @@
+#pragma once
+
+#include "server/core/Session.h"
+#include "server/xmpp/XmlElement.h"
+
+#include <QString>
+
+#include <functional>
+
+namespace Canto {
+
+/// The routing-level state of one client connection (c2s): who it is, its resource, its
+/// presence. The network side (net/ClientConnection) creates it and supplies the writer and
+/// closer; core code only sees this class.
+class ClientSession : public Session
+{
+public:
+    using Writer = std::function<void(const XmlElement&)>;
+    using Closer = std::function<void(const QString& condition, const QString& text)>;
+
+    ClientSession(QString id, QString host, Writer writer, Closer closer);
+
+    Kind kind() const override { return Kind::Client; }
+    const QString& host() const override { return m_host; }
+    void send(const XmlElement& stanza) override;
+    QString logId() const override { return m_id; }
+
+    const QString& id() const { return m_id; }
+    /// Closes the stream with a stream error condition (empty condition: clean close).
+    void close(const QString& condition = {}, const QString& text = {});
+
+    bool isAuthenticated() const { return !m_username.isEmpty(); }
+    bool isBound() const { return !m_resource.isEmpty(); }
+    const QString& username() const { return m_username; }
+    const QString& resource() const { return m_resource; }
+    QString bareJid() const { return m_username + u'@' + m_host; }
+    QString fullJid() const { return bareJid() + u'/' + m_resource; }
+    void setUsername(const QString& username) { m_username = username; }
+    void setResource(const QString& resource) { m_resource = resource; }
+
+    /// The last available presence the client sent (null while unavailable).
+    const XmlElement& presence() const { return m_presence; }
+    bool isAvailable() const { return !m_presence.isNull(); }
+    void setPresence(XmlElement presence) { m_presence = std::move(presence); }
+    int priority() const { return m_priority; }
+    void setPriority(int priority) { m_priority = priority; }
+    /// Whether the client asked for its roster (RFC 6121 "interested resource").
+    bool isInterested() const { return m_interested; }
+    void setInterested(bool interested) { m_interested = interested; }
+
+    bool isSecure() const { return m_secure; }
+    void setSecure(bool secure) { m_secure = secure; }
+    const QString& peerAddress() const { return m_peerAddress; }
+    void setPeerAddress(const QString& address) { m_peerAddress = address; }
+
+private:
+    QString m_id;
+    QString m_host;
+    Writer m_writer;
+    Closer m_closer;
+    QString m_username;
+    QString m_resource;
+    XmlElement m_presence;
+    int m_priority = 0;
+    bool m_interested = false;
+    bool m_secure = false;
+    QString m_peerAddress;
+};
+
+} // namespace Canto

@@ -1,0 +1,123 @@
+#include "server/core/SessionManager.h"
+
+#include "server/core/ClientSession.h"
+#include "server/core/EventBus.h"
+#include "server/core/Host.h"
+#include "server/core/HostManager.h"
+#include "server/core/ServerContext.h"
+#include "server/config/Config.h"
+#include "shared/Jid.h"
+
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcSessions, "canto.core.sessions")
+
+namespace Canto {
+
+namespace {
+QString randomResource()
+{
+    static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    QString out;
+    for (int i = 0; i < 12; ++i) {
+        out += QLatin1Char(alphabet[QRandomGenerator::global()->bounded(int(sizeof(alphabet) - 1))]);
+    }
+    return out;
+}
+} // namespace
+
+SessionManager::SessionManager(ServerContext& context, QObject* parent) : QObject(parent), m_context(context) {}
+
+QString SessionManager::conflictPolicy(const QString& host) const
+{
+    if (!m_context.config) {
+        return u"kick_old"_s;
+    }
+    const QString policy = m_context.config->get(host, u"conflict_resolve"_s).toString();
+    return policy.isEmpty() ? u"kick_old"_s : policy;
+}
+
+Result<QString> SessionManager::bind(ClientSession& session, const QString& requested)
+{
+    Host* host = m_context.hosts ? m_context.hosts->host(session.host()) : nullptr;
+    if (!host || !session.isAuthenticated()) {
+        return Result<QString>::failure(u"not-allowed"_s, u"Not authenticated"_s);
+    }
+    if (session.isBound()) {
+        return Result<QString>::failure(u"not-allowed"_s, u"Resource already bound"_s);
+    }
+    QString resource;
+    if (requested.isEmpty()) {
+        resource = randomResource();
+    } else {
+        const Result<QString> prepped = Jid::resourceprep(requested);
+        if (!prepped) {
+            return Result<QString>::failure(u"bad-request"_s, u"Invalid resource"_s);
+        }
+        resource = *prepped;
+    }
+
+    Event pre(&session, nullptr);
+    pre.set(u"resource"_s, resource);
+    const QVariant veto = host->events().fire(u"pre-resource-bind"_s, pre);
+    if (veto.isValid() && !veto.toBool()) {
+        const QString condition = pre.value(u"error"_s).toString();
+        return Result<QString>::failure(condition.isEmpty() ? u"not-allowed"_s : condition,
+                                        pre.value(u"text"_s).toString());
+    }
+
+    if (ClientSession* existing = host->clientSession(session.username(), resource)) {
+        const QString policy = conflictPolicy(session.host());
+        if (policy == u"kick_new"_s) {
+            return Result<QString>::failure(u"conflict"_s, u"Resource already in use"_s);
+        } else if (policy == u"increment"_s) {
+            int n = 2;
+            while (host->clientSession(session.username(), resource + QString::number(n))) {
+                ++n;
+            }
+            resource += QString::number(n);
+        } else if (policy == u"random"_s) {
+            do {
+                resource = randomResource();
+            } while (host->clientSession(session.username(), resource));
+        } else {
+            qCInfo(lcSessions).noquote() << existing->logId() << "replaced by" << session.logId() << "for"
+                                         << existing->fullJid();
+            unbind(*existing, u"Replaced by new connection"_s);
+            existing->close(u"conflict"_s, u"Replaced by new connection"_s);
+        }
+    }
+
+    session.setResource(resource);
+    host->addClientSession(session);
+    ++m_bound;
+    qCInfo(lcSessions).noquote() << session.logId() << "bound" << session.fullJid();
+    Event event(&session, nullptr);
+    host->events().fire(u"resource-bind"_s, event);
+    Q_EMIT sessionBound(session.host(), session.fullJid());
+    return resource;
+}
+
+void SessionManager::unbind(ClientSession& session, const QString& error)
+{
+    if (!session.isBound()) {
+        return;
+    }
+    Host* host = m_context.hosts ? m_context.hosts->host(session.host()) : nullptr;
+    if (!host || host->clientSession(session.username(), session.resource()) != &session) {
+        return;
+    }
+    const QString fullJid = session.fullJid();
+    Event event(&session, nullptr);
+    event.set(u"error"_s, error);
+    host->events().fire(u"resource-unbind"_s, event);
+    host->removeClientSession(session);
+    --m_bound;
+    qCInfo(lcSessions).noquote() << session.logId() << "unbound" << fullJid << (error.isEmpty() ? QString() : error);
+    Q_EMIT sessionUnbound(session.host(), fullJid);
+}
+
+} // namespace Canto
