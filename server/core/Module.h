@@ -52,17 +52,3 @@ public:
 
 #define CantoModuleFactory_iid "org.canto.ModuleFactory/1"
 Q_DECLARE_INTERFACE(Canto::ModuleFactory, CantoModuleFactory_iid)
-
-/// Declares the plugin class of a module: CANTO_MODULE(PingPlugin, PingModule, "ping.json").
-#define CANTO_MODULE(PluginClass, ModuleClass, JsonFile)                                                          \
-    class PluginClass : public QObject, public Canto::ModuleFactory                                               \
-    {                                                                                                              \
-        Q_OBJECT                                                                                                   \
-        Q_PLUGIN_METADATA(IID CantoModuleFactory_iid FILE JsonFile)                                                \
-        Q_INTERFACES(Canto::ModuleFactory)                                                                         \
-    public:                                                                                                        \
-        std::unique_ptr<Canto::Module> create(Canto::ModuleApi& api) override                                     \
-        {                                                                                                          \
-            return std::make_unique<ModuleClass>(api);                                                             \
-        }                                                                                                          \
-    };

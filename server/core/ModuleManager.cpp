@@ -30,6 +30,11 @@ QStringList ModuleManager::autoloadedModules()
     return {u"presence"_s, u"message"_s, u"iq"_s, u"offline"_s, u"c2s"_s, u"s2s"_s};
 }
 
+QStringList ModuleManager::builtinModules()
+{
+    return {u"iq"_s, u"c2s"_s, u"tls"_s, u"saslauth"_s};
+}
+
 QStringList ModuleManager::componentInheritableModules()
 {
     return {u"tls"_s,  u"saslauth"_s, u"dialback"_s, u"iq"_s,
@@ -38,8 +43,12 @@ QStringList ModuleManager::componentInheritableModules()
 
 QStringList ModuleManager::modulesForHost(bool isComponent, const QString& componentModule,
                                           const QStringList& globalEnabled, const QStringList& globalDisabled,
-                                          const QStringList& hostEnabled, const QStringList& hostDisabled)
+                                          const QStringList& hostEnabled, const QStringList& hostDisabled,
+                                          const QStringList& available)
 {
+    const auto availableHint = [&available](const QString& name) {
+        return available.isEmpty() || available.contains(name) || builtinModules().contains(name);
+    };
     QStringList result;
     const auto add = [&result](const QString& name) {
         if (!name.isEmpty() && !result.contains(name)) {
@@ -51,6 +60,9 @@ QStringList ModuleManager::modulesForHost(bool isComponent, const QString& compo
     }
     QStringList inherited = autoloadedModules() + globalEnabled;
     for (const QString& name : inherited) {
+        if (!globalEnabled.contains(name) && !hostEnabled.contains(name) && !availableHint(name)) {
+            continue; // an autoloaded Prosody module Canto does not have (yet): not an error
+        }
         if (globalDisabled.contains(name)) {
             continue;
         }
@@ -250,6 +262,9 @@ Result<ModuleApi*> ModuleManager::doLoad(const QString& requestedHost, const QSt
 void ModuleManager::loadAll(const QString& host, const QStringList& names)
 {
     for (const QString& name : names) {
+        if (builtinModules().contains(name)) {
+            continue;
+        }
         (void)load(host, name);
     }
 }

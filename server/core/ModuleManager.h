@@ -30,15 +30,19 @@ class ModuleManager : public QObject
 public:
     /// Modules every host gets (Prosody autoloads presence, message, iq, offline, c2s, s2s).
     static QStringList autoloadedModules();
+    /// Prosody module ids whose work Canto's core does itself (listing them is accepted).
+    static QStringList builtinModules();
     /// Modules a Component inherits from the global modules_enabled.
     static QStringList componentInheritableModules();
 
     /// Prosody's get_modules_for_host: the component module first, then autoloaded + global
     /// enabled - global disabled (for components only the inheritable ones), then host enabled -
-    /// host disabled.
+    /// host disabled. Autoloaded modules missing from `available` (when given) are left out:
+    /// Prosody autoloads modules Canto does not have yet, which is not an error.
     static QStringList modulesForHost(bool isComponent, const QString& componentModule,
                                       const QStringList& globalEnabled, const QStringList& globalDisabled,
-                                      const QStringList& hostEnabled, const QStringList& hostDisabled);
+                                      const QStringList& hostEnabled, const QStringList& hostDisabled,
+                                      const QStringList& available = {});
 
     explicit ModuleManager(ServerContext& context, QObject* parent = nullptr);
     ~ModuleManager() override;

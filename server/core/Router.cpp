@@ -59,6 +59,14 @@ void Router::installHostHandlers(Host& host)
         });
     }
     if (host.type() == Host::Type::Local) {
+        // RFC 3921 session establishment, still sent by some clients after binding: accepted.
+        for (const QString& dest : {u"host"_s, u"bare"_s, u"self"_s}) {
+            host.events().addHandler(u"iq-set/"_s + dest + u"/urn:ietf:params:xml:ns:xmpp-session:session"_s,
+                                     [](Event& event) -> QVariant {
+                                         event.origin->send(Stanza::reply(*event.stanza));
+                                         return true;
+                                     });
+        }
         // IQs to a full JID go to that session; nobody there means service-unavailable.
         host.events().addHandler(u"iq/full"_s, [this, &host](Event& event) -> QVariant {
             XmlElement& stanza = *event.stanza;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "shared/Result.h"
+
 #include <QDateTime>
 #include <QSet>
 #include <QString>
@@ -45,5 +47,15 @@ struct ArchiveResult
     QList<ArchiveItem> items;
     std::optional<int> total; // set when the query asked for it
 };
+
+/// Rejects queries no driver can answer the same way: negative limit or truncate.
+inline Result<void> checkArchiveQuery(const ArchiveQuery& query)
+{
+    if (query.limit && *query.limit < 0)
+        return Result<void>::failure(QStringLiteral("bad-request"), QStringLiteral("negative archive limit"));
+    if (query.truncate && *query.truncate < 0)
+        return Result<void>::failure(QStringLiteral("bad-request"), QStringLiteral("negative archive truncate"));
+    return {};
+}
 
 } // namespace Canto

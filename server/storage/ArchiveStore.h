@@ -17,8 +17,8 @@ public:
     virtual ~ArchiveStore() = default;
     /// Appends an item; an empty key generates a unique id; an existing key is replaced.
     /// Returns the item's key. Fails with "quota-limit" past storage_archive_item_limit.
-    virtual QFuture<Result<QString>> append(const QString& user, const QString& key, const QVariant& value,
-                                            qint64 when, const QString& with) = 0;
+    virtual QFuture<Result<QString>> append(const QString& user, const QString& key, const QVariant& value, qint64 when,
+                                            const QString& with) = 0;
     virtual QFuture<Result<ArchiveResult>> find(const QString& user, const ArchiveQuery& query) = 0;
     /// One item by key; "item-not-found" if absent.
     virtual QFuture<Result<ArchiveItem>> get(const QString& user, const QString& key) = 0;

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "server/core/Event.h"
+#include "server/core/Module.h"
+
+namespace Canto {
+class XmlElement;
+}
+
+namespace Canto::Modules {
+
+/// Service Discovery (XEP-0030) for the host and for a user's own account: identities,
+/// features and extension forms that other modules contribute with ModuleApi::addIdentity/
+/// addFeature/addExtension, and the host's components and `disco_items` as items.
+class DiscoModule : public Module
+{
+    Q_OBJECT
+
+public:
+    using Module::Module;
+    Result<void> load() override;
+
+private:
+    QVariant onHostInfo(Event& event);
+    QVariant onHostItems(Event& event);
+    QVariant onAccountInfo(Event& event);
+    QVariant onAccountItems(Event& event);
+};
+
+} // namespace Canto::Modules

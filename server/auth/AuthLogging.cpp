@@ -1,0 +1,7 @@
+#include "server/auth/AuthLogging.h"
+
+namespace Canto {
+
+Q_LOGGING_CATEGORY(lcAuth, "canto.auth")
+
+} // namespace Canto
