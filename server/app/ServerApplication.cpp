@@ -7,6 +7,7 @@
 #include "server/core/Router.h"
 #include "server/core/SessionManager.h"
 #include "server/logging/LogManager.h"
+#include "server/metrics/MetricsRegistry.h"
 #include "server/net/C2sListener.h"
 #include "server/net/CertificateStore.h"
 #include "server/storage/StorageManager.h"
@@ -167,6 +168,8 @@ Result<void> ServerApplication::start()
         pid.write(QByteArray::number(QCoreApplication::applicationPid()) + '\n');
     }
 
+    m_metrics = std::make_unique<MetricsRegistry>();
+    m_context.metrics = m_metrics.get();
     m_storage = std::make_unique<StorageManager>(storageSettingsFor(m_config, dataDir));
     m_context.storage = m_storage.get();
     m_router = std::make_unique<Router>(m_context);

@@ -21,6 +21,7 @@ class C2sListener;
 class CertificateStore;
 class HostManager;
 class LogManager;
+class MetricsRegistry;
 class ModuleManager;
 class Router;
 class SessionManager;
@@ -80,6 +81,7 @@ private:
     SharedTables m_sharedTables;
     ServerContext m_context;
     std::unique_ptr<LogManager> m_log;
+    std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<StorageManager> m_storage;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<HostManager> m_hosts;

@@ -654,6 +654,39 @@ Result<std::shared_ptr<ArchiveStore>> ModuleApi::openArchiveStore(const QString&
                                        });
 }
 
+MeasureFactory& ModuleApi::measure()
+{
+    if (!m_measure) {
+        MetricsRegistry* registry = m_context.metrics;
+        if (!registry) {
+            m_fallbackMetrics = std::make_unique<MetricsRegistry>();
+            registry = m_fallbackMetrics.get();
+        }
+        const QString prefix = u"canto_mod_"_s + m_name + u'/';
+        m_measure = isGlobal() ? std::make_unique<MeasureFactory>(*registry, prefix)
+                               : std::make_unique<MeasureFactory>(*registry, prefix, QStringList{u"host"_s},
+                                                                  QStringList{m_host});
+    }
+    return *m_measure;
+}
+
+Result<std::shared_ptr<MetricFamily>> ModuleApi::metric(MetricType type, const QString& name, const QString& unit,
+                                                        const QString& description, QStringList labelKeys,
+                                                        QList<double> buckets)
+{
+    if (!MeasureFactory::isValidName(name)) {
+        return Result<std::shared_ptr<MetricFamily>>::failure(u"bad-request"_s, u"Invalid metric name: "_s + name);
+    }
+    if (!m_context.metrics) {
+        measure(); // creates the fallback registry
+    }
+    MetricsRegistry& registry = m_context.metrics ? *m_context.metrics : *m_fallbackMetrics;
+    if (!isGlobal()) {
+        labelKeys.prepend(u"host"_s);
+    }
+    return registry.family(type, u"canto_mod_"_s + m_name + u'/' + name, unit, description, labelKeys, buckets);
+}
+
 void ModuleApi::setModule(std::unique_ptr<Module> module)
 {
     m_module = std::move(module);

@@ -7,6 +7,8 @@
 #include "server/core/ModuleTimer.h"
 #include "server/core/ServerContext.h"
 #include "server/core/SharedTables.h"
+#include "server/metrics/MeasureFactory.h"
+#include "server/metrics/MetricType.h"
 #include "server/xmpp/XmlElement.h"
 #include "shared/Result.h"
 
@@ -173,6 +175,15 @@ public:
     Result<std::shared_ptr<MapStore>> openMapStore(const QString& store = {});
     Result<std::shared_ptr<ArchiveStore>> openArchiveStore(const QString& store = {});
 
+    // ---- Metrics (measure, metric): families are named "canto_mod_<module>/<name>"; for a
+    // host module every series carries a "host" label with this host as its first label.
+    /// The high-level API: measure().counter("stanzas"), measure().times("query"), ...
+    MeasureFactory& measure();
+    /// The low-level API: a metric family whose first label key is "host" (host modules).
+    Result<std::shared_ptr<MetricFamily>> metric(MetricType type, const QString& name, const QString& unit = {},
+                                                 const QString& description = {}, QStringList labelKeys = {},
+                                                 QList<double> buckets = {});
+
     // ---- Lifecycle, used by ModuleManager
     void setModule(std::unique_ptr<Module> module);
     Module* moduleInstance() const { return m_module.get(); }
@@ -211,6 +222,8 @@ private:
     QObject m_timers; // parent of this module's timers
     std::vector<std::shared_ptr<PendingIq>> m_pendingIqs;
     mutable std::unique_ptr<OptionReader> m_options;
+    std::unique_ptr<MetricsRegistry> m_fallbackMetrics; // when the context has no registry (tests)
+    std::unique_ptr<MeasureFactory> m_measure;
 };
 
 } // namespace Canto
