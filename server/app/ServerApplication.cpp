@@ -8,6 +8,7 @@
 #include "server/core/SessionManager.h"
 #include "server/logging/LogManager.h"
 #include "server/metrics/MetricsRegistry.h"
+#include "server/metrics/ServerMetrics.h"
 #include "server/net/C2sListener.h"
 #include "server/net/CertificateStore.h"
 #include "server/storage/StorageManager.h"
@@ -170,6 +171,8 @@ Result<void> ServerApplication::start()
 
     m_metrics = std::make_unique<MetricsRegistry>();
     m_context.metrics = m_metrics.get();
+    m_serverMetrics = std::make_unique<ServerMetrics>(*m_metrics);
+    m_context.serverMetrics = m_serverMetrics.get();
     m_storage = std::make_unique<StorageManager>(storageSettingsFor(m_config, dataDir));
     m_context.storage = m_storage.get();
     m_router = std::make_unique<Router>(m_context);

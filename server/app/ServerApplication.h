@@ -22,6 +22,7 @@ class CertificateStore;
 class HostManager;
 class LogManager;
 class MetricsRegistry;
+class ServerMetrics;
 class ModuleManager;
 class Router;
 class SessionManager;
@@ -82,6 +83,7 @@ private:
     ServerContext m_context;
     std::unique_ptr<LogManager> m_log;
     std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<ServerMetrics> m_serverMetrics;
     std::unique_ptr<StorageManager> m_storage;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<HostManager> m_hosts;

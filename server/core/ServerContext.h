@@ -9,6 +9,7 @@ class Config;
 class EventBus;
 class HostManager;
 class MetricsRegistry;
+class ServerMetrics;
 class ModuleManager;
 class Router;
 class SessionManager;
@@ -30,6 +31,7 @@ struct ServerContext
     StorageManager* storage = nullptr;
     AccountManager* accounts = nullptr;
     MetricsRegistry* metrics = nullptr;
+    ServerMetrics* serverMetrics = nullptr;
     SharedTables* sharedTables = nullptr;
 
     QString configDirectory; // directory of the main config file (for relative paths)

@@ -12,6 +12,7 @@
 #include "server/core/Router.h"
 #include "server/core/ServerContext.h"
 #include "server/core/SessionManager.h"
+#include "server/metrics/ServerMetrics.h"
 #include "server/net/CertificateStore.h"
 #include "server/xmpp/Namespaces.h"
 #include "server/xmpp/Stanza.h"
@@ -109,12 +110,21 @@ ClientConnection::ClientConnection(ServerContext& context, CertificateStore& cer
             m_tls = std::move(tls).value();
         }
     }
+    bool isIpv4 = false;
+    m_socket->peerAddress().toIPv4Address(&isIpv4); // also true for IPv4-mapped IPv6 addresses
+    m_ipv6 = !isIpv4;
+    if (m_context.serverMetrics) {
+        m_context.serverMetrics->connectionOpened(m_settings.directTls ? u"c2s_direct_tls"_s : u"c2s"_s, m_ipv6);
+    }
     qCDebug(lcC2s).noquote() << id() << "connection from" << m_session->peerAddress()
                              << (m_settings.directTls ? "(direct TLS)" : "");
 }
 
 ClientConnection::~ClientConnection()
 {
+    if (m_context.serverMetrics) {
+        m_context.serverMetrics->connectionClosed(m_settings.directTls ? u"c2s_direct_tls"_s : u"c2s"_s, m_ipv6);
+    }
     if (m_session && m_context.sessions) {
         m_context.sessions->unbind(*m_session, u"Connection closed"_s);
     }
@@ -207,6 +217,10 @@ void ClientConnection::closeStream(const QString& condition, const QString& text
     if (!condition.isEmpty()) {
         out += StreamError(condition, text).toXml();
         qCInfo(lcC2s).noquote() << id() << "stream error" << condition << text;
+        if (m_context.serverMetrics) {
+            m_context.serverMetrics->streamError(StreamError::isDefinedCondition(condition) ? condition
+                                                                                             : u"other"_s);
+        }
     }
     out += u"</stream:stream>"_s;
     write(out);
@@ -322,6 +336,9 @@ void ClientConnection::onElement(XmlElement element)
         return;
     }
     if (m_state == State::Bound) {
+        if (m_context.serverMetrics) {
+            m_context.serverMetrics->stanzaIn(Stanza::isStanza(element) ? element.name() : u"other"_s);
+        }
         m_context.router->processClientElement(*m_session, std::move(element));
         return;
     }
@@ -487,6 +504,11 @@ void ClientConnection::handleStep(const SaslStep& step)
         qCInfo(lcC2s).noquote() << id() << "authenticated as" << m_session->bareJid() << "with" << m_sasl->name();
         if (m_context.accounts) {
             m_context.accounts->recordSuccess(m_session->peerAddress(), m_host, step.username);
+        }
+        if (m_context.serverMetrics) {
+            m_context.serverMetrics->login(m_host, m_sasl->name());
+        }
+        if (m_context.accounts) {
             if (auto* plain = dynamic_cast<SaslPlain*>(m_sasl.get())) {
                 m_context.accounts->upgradeCredentials(m_host, step.username, plain->password());
             }
@@ -515,6 +537,9 @@ void ClientConnection::handleStep(const SaslStep& step)
         qCInfo(lcC2s).noquote() << id() << "authentication failed:" << step.condition << step.text;
         if (m_context.accounts) {
             m_context.accounts->recordFailure(m_session->peerAddress(), m_host, step.username, mechanism);
+        }
+        if (m_context.serverMetrics) {
+            m_context.serverMetrics->loginFailure(m_host, mechanism);
         }
         Event event(m_session.get(), nullptr);
         event.set(u"condition"_s, step.condition);

@@ -81,6 +81,7 @@ private:
     bool m_headerSent = false;
     int m_authFailures = 0;
     bool m_saslBusy = false;
+    bool m_ipv6 = false;
 };
 
 } // namespace Canto

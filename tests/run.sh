@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds everything with the dev preset (Debug, ASan + UBSan) and runs the whole test suite:
+# unit tests, storage tests against SQLite and a private PostgreSQL server, integration tests
+# with the independent QXmpp client against a real cantod, and the Prosody compatibility test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake/install-deps.sh test
+cmake --preset dev
+cmake --build --preset dev
+ctest --preset dev -j2
