@@ -280,6 +280,13 @@ Result<void> ServerApplication::listen(const QString& service, bool directTls, c
     settings.stanzaSizeLimit = qint64(number(u"c2s_stanza_size_limit"_s, 256 * 1024));
     settings.negotiationTimeoutSeconds = int(number(u"c2s_timeout"_s, 60));
     const int maxConnections = int(number(u"c2s_max_connections"_s, 100000));
+    // Prosody's name for the listen queue; login bursts of hundreds of clients need a deep one.
+    int backlog = int(number(u"tcp_backlog"_s, 1024));
+    if (const ConfigValue network = m_config.get(GlobalHost, u"network_settings"_s); network.isTable()) {
+        if (const ConfigValue v = network.value(u"tcp_backlog"_s); v.isNumber()) {
+            backlog = int(v.toNumber());
+        }
+    }
 
     QStringList interfaces = stringList(m_config.get(GlobalHost, service + u"_interfaces"_s));
     if (interfaces.isEmpty()) {
@@ -302,6 +309,7 @@ Result<void> ServerApplication::listen(const QString& service, bool directTls, c
                 return Result<void>::failure(u"bad-format"_s, u"Invalid interface address in config: "_s + iface);
             }
             auto* listener = new C2sListener(m_context, *m_certificates, settings, maxConnections, this);
+            listener->setListenBacklogSize(backlog);
             if (!listener->listen(address, port)) {
                 const QString error = u"Cannot listen for %1 on %2 port %3: %4"_s.arg(
                     service, address.toString(), QString::number(port), listener->errorString());

@@ -44,6 +44,8 @@ public:
     bool isHandshakeComplete() const;
     /// TLS1_2_VERSION, TLS1_3_VERSION, ... (0 when null).
     int protocolVersion() const;
+    /// A session for an SSL object Canto created itself (takes a new reference to `ssl`).
+    static TlsSession adopt(SSL* ssl);
 
 private:
     friend class TlsSessionRecorder;
@@ -53,8 +55,6 @@ private:
     static bool registerCallbacks();
     static void addSink(std::vector<SSL*>* sink);
     static void removeSink(std::vector<SSL*>* sink);
-    /// Takes a new reference to `ssl`.
-    static TlsSession adopt(SSL* ssl);
 
     SSL* m_ssl = nullptr;
 };

@@ -1,6 +1,7 @@
 #include "server/core/AccountManager.h"
 
 #include "server/auth/LoginThrottle.h"
+#include "server/config/Config.h"
 #include "server/core/ServerContext.h"
 #include "server/storage/KeyValueStore.h"
 #include "server/storage/StorageManager.h"
@@ -102,6 +103,14 @@ QFuture<Result<void>> AccountManager::store(const QString& host, const QString& 
     }
     std::shared_ptr<KeyValueStore> kv = opened.value();
     const QString user = node.value();
+    // Prosody's option for the PBKDF2 iteration count of new password hashes.
+    int iterations = ScramCredentials::DefaultIterations;
+    if (m_context.config) {
+        const ConfigValue configured = m_context.config->get(host, u"default_iteration_count"_s);
+        if (configured.isNumber() && configured.toNumber() >= 4096) {
+            iterations = int(configured.toNumber());
+        }
+    }
     QPointer<AccountManager> self(this);
     auto promise = std::make_shared<QPromise<Result<void>>>();
     promise->start();
@@ -123,7 +132,7 @@ QFuture<Result<void>> AccountManager::store(const QString& host, const QString& 
             return;
         }
         // PBKDF2 is slow by design: derive off the event loop.
-        QtConcurrent::run([password] { return ScramCredentials::create(password); })
+        QtConcurrent::run([password, iterations] { return ScramCredentials::create(password, iterations); })
             .then(this, [=, this](Result<ScramCredentials> creds) {
                 if (!creds) {
                     promise->addResult(Result<void>(creds.error()));

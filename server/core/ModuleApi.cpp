@@ -701,8 +701,16 @@ void ModuleApi::cleanup()
     }
     m_registrations.clear();
     while (!m_items.empty()) {
+        // Removed by position, not through removeItem(): a QVariant holding a type without
+        // operator== (CronTask) never compares equal, so removeItem() would not find it.
         const auto [key, item] = m_items.back();
-        removeItem(key, item);
+        m_items.pop_back();
+        Event event;
+        event.set(u"source"_s, m_name);
+        event.set(u"item"_s, item);
+        if (EventBus* bus = busFor(false)) {
+            bus->fire(u"item-removed/"_s + key, event);
+        }
     }
     while (!m_pendingIqs.empty()) {
         finishIq(m_pendingIqs.front()->key,

@@ -42,6 +42,9 @@ struct CronTask
     QString name; // human-readable
     QString when; // "hourly", "daily" or "weekly"
     std::function<void(const CronTask& task, qint64 startedAt)> run;
+
+    /// Tasks are identified by id (needed so a task can be found again in the item list).
+    bool operator==(const CronTask& other) const { return id == other.id; }
 };
 
 /// The C++ form of Prosody's module API (seed 000), one instance per module per host. Every

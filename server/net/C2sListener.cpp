@@ -1,9 +1,13 @@
 #include "server/net/C2sListener.h"
 
 #include "server/net/ClientConnection.h"
+#include "server/net/StreamSocket.h"
 
 #include <QLoggingCategory>
-#include <QSslSocket>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 Q_DECLARE_LOGGING_CATEGORY(lcC2s)
 
@@ -18,20 +22,15 @@ C2sListener::C2sListener(ServerContext& context, CertificateStore& certificates,
 
 void C2sListener::incomingConnection(qintptr socketDescriptor)
 {
-    auto* socket = new QSslSocket;
-    if (!socket->setSocketDescriptor(socketDescriptor)) {
-        delete socket;
-        return;
-    }
     if (m_connections >= m_maxConnections) {
-        qCWarning(lcC2s) << "Refusing connection from" << socket->peerAddress().toString() << "- limit of"
-                         << m_maxConnections << "connections reached";
-        socket->abort();
-        delete socket;
+        qCWarning(lcC2s) << "Refusing a connection: the limit of" << m_maxConnections << "connections is reached";
+        ::close(int(socketDescriptor));
         return;
     }
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    const int noDelay = 1;
+    ::setsockopt(int(socketDescriptor), IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay);
     ++m_connections;
+    auto* socket = new StreamSocket(socketDescriptor);
     auto* connection = new ClientConnection(m_context, m_certificates, socket, m_settings, this);
     connect(connection, &ClientConnection::closed, this, [this] { --m_connections; });
 }

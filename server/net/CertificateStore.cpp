@@ -9,7 +9,13 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QPointer>
+
+#include <cstring>
+#include <QSslCertificate>
 #include <QtConcurrent>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 using namespace Qt::StringLiterals;
 
@@ -22,9 +28,58 @@ QString resolve(const QString& base, const QString& path)
 {
     return QFileInfo(path).isAbsolute() ? path : QDir(base).filePath(path);
 }
+
+QString opensslError()
+{
+    char text[256] = {};
+    ERR_error_string_n(ERR_get_error(), text, sizeof text);
+    ERR_clear_error();
+    return QString::fromLatin1(text);
+}
+
+// XEP-0368: a direct TLS client may offer ALPN "xmpp-client"; accept it, ignore anything else.
+int selectAlpn(SSL*, const unsigned char** out, unsigned char* outLength, const unsigned char* in,
+               unsigned int inLength, void*)
+{
+    static constexpr unsigned char XmppClient[] = "xmpp-client";
+    for (unsigned int i = 0; i < inLength;) {
+        const unsigned int length = in[i];
+        if (i + 1 + length > inLength) {
+            break;
+        }
+        if (length == sizeof XmppClient - 1 && std::memcmp(in + i + 1, XmppClient, length) == 0) {
+            *out = in + i + 1;
+            *outLength = static_cast<unsigned char>(length);
+            return SSL_TLSEXT_ERR_OK;
+        }
+        i += 1 + length;
+    }
+    return SSL_TLSEXT_ERR_NOACK;
+}
 } // namespace
 
+void CertificateStore::ContextDeleter::operator()(SSL_CTX* context) const
+{
+    SSL_CTX_free(context);
+}
+
 CertificateStore::CertificateStore(ServerContext& context, QObject* parent) : QObject(parent), m_context(context) {}
+
+CertificateStore::~CertificateStore() = default;
+
+int CertificateStore::onServerName(SSL* ssl, int*, void* self)
+{
+    const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    if (!name) {
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    const auto* store = static_cast<const CertificateStore*>(self);
+    if (SSL_CTX* context = store->m_contexts.value(QString::fromUtf8(name).toLower())) {
+        SSL_set_SSL_CTX(ssl, context);
+        return SSL_TLSEXT_ERR_OK;
+    }
+    return SSL_TLSEXT_ERR_NOACK; // unknown name: keep the default certificate
+}
 
 QList<CertificateStore::Paths> CertificateStore::candidates(const QString& host) const
 {
@@ -75,21 +130,31 @@ Result<void> CertificateStore::load(const QString& host, const Paths& paths)
     if (chain.isEmpty()) {
         return Result<void>::failure(u"bad-format"_s, paths.certificate + u": no PEM certificate found"_s);
     }
-    const QByteArray keyPem = keyFile.readAll();
-    QSslKey key(keyPem, QSsl::Ec, QSsl::Pem);
-    if (key.isNull()) {
-        key = QSslKey(keyPem, QSsl::Rsa, QSsl::Pem);
+    SSL_CTX* raw = SSL_CTX_new(TLS_server_method());
+    if (!raw) {
+        return Result<void>::failure(u"internal-server-error"_s, u"Cannot create a TLS context: "_s + opensslError());
     }
-    if (key.isNull()) {
-        return Result<void>::failure(u"bad-format"_s, paths.key + u": unreadable private key (EC or RSA PEM)"_s);
+    ContextPtr tls(raw);
+    SSL_CTX_set_min_proto_version(raw, TLS1_2_VERSION);
+    SSL_CTX_set_mode(raw, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                              SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_options(raw, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    const QByteArray certPath = QFile::encodeName(paths.certificate);
+    const QByteArray keyPath = QFile::encodeName(paths.key);
+    if (SSL_CTX_use_certificate_chain_file(raw, certPath.constData()) != 1) {
+        return Result<void>::failure(u"bad-format"_s, paths.certificate + u": "_s + opensslError());
     }
-    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-    config.setLocalCertificateChain(chain);
-    config.setPrivateKey(key);
-    config.setProtocol(QSsl::TlsV1_2OrLater);
-    config.setPeerVerifyMode(QSslSocket::VerifyNone);
-    config.setAllowedNextProtocols({QByteArrayLiteral("xmpp-client")});
-    m_configs.insert(host, config);
+    if (SSL_CTX_use_PrivateKey_file(raw, keyPath.constData(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(raw) != 1) {
+        return Result<void>::failure(u"bad-format"_s, paths.key + u": "_s + opensslError());
+    }
+    SSL_CTX_set_alpn_select_cb(raw, selectAlpn, nullptr);
+    SSL_CTX_set_tlsext_servername_callback(raw, &CertificateStore::onServerName);
+    SSL_CTX_set_tlsext_servername_arg(raw, this);
+    static constexpr unsigned char SessionContext[] = "canto-c2s";
+    SSL_CTX_set_session_id_context(raw, SessionContext, sizeof SessionContext - 1);
+    m_contexts.insert(host, raw);
+    m_ownedContexts[host] = std::move(tls);
     qCInfo(lcCerts).noquote() << "Using certificate" << paths.certificate << "for" << host << "(SHA-256"
                               << CertificateGenerator::fingerprint(chain.first().toDer()) + u')';
     return {};
@@ -160,12 +225,12 @@ void CertificateStore::prepare(const QStringList& hosts, std::function<void(Resu
     });
 }
 
-QSslConfiguration CertificateStore::configuration(const QString& host) const
+SSL_CTX* CertificateStore::context(const QString& host) const
 {
-    if (const auto it = m_configs.constFind(host); it != m_configs.constEnd()) {
-        return *it;
+    if (SSL_CTX* found = m_contexts.value(host)) {
+        return found;
     }
-    return m_configs.value(m_defaultHost);
+    return m_contexts.value(m_defaultHost);
 }
 
 } // namespace Canto

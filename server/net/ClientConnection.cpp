@@ -14,6 +14,7 @@
 #include "server/core/SessionManager.h"
 #include "server/metrics/ServerMetrics.h"
 #include "server/net/CertificateStore.h"
+#include "server/net/StreamSocket.h"
 #include "server/xmpp/Namespaces.h"
 #include "server/xmpp/Stanza.h"
 #include "server/xmpp/StreamError.h"
@@ -23,6 +24,9 @@
 #include <QRandomGenerator>
 #include <QThreadPool>
 #include <QtConcurrent>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 using namespace Qt::StringLiterals;
 
@@ -65,7 +69,7 @@ std::optional<QByteArray> decodeSasl(const QString& text)
 
 } // namespace
 
-ClientConnection::ClientConnection(ServerContext& context, CertificateStore& certificates, QSslSocket* socket,
+ClientConnection::ClientConnection(ServerContext& context, CertificateStore& certificates, StreamSocket* socket,
                                    const ClientConnectionSettings& settings, QObject* parent)
     : QObject(parent), m_context(context), m_certificates(certificates), m_socket(socket), m_settings(settings)
 {
@@ -83,17 +87,9 @@ ClientConnection::ClientConnection(ServerContext& context, CertificateStore& cer
     connect(m_parser.get(), &StreamParser::elementReceived, this, [this](const XmlElement& e) { onElement(e); });
     connect(m_parser.get(), &StreamParser::streamClosed, this, [this] { closeStream(); });
     connect(m_parser.get(), &StreamParser::error, this, &ClientConnection::onParseError);
-    connect(m_socket, &QSslSocket::readyRead, this, &ClientConnection::onReadyRead);
-    connect(m_socket, &QSslSocket::encrypted, this, &ClientConnection::onEncrypted);
-    connect(m_socket, &QSslSocket::disconnected, this, &ClientConnection::onDisconnected);
-    connect(m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
-        if (m_socket->state() != QAbstractSocket::ConnectedState) {
-            onDisconnected();
-        }
-    });
-    connect(m_socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError>& errors) {
-        qCDebug(lcC2s).noquote() << id() << "TLS errors" << errors;
-    });
+    connect(m_socket, &StreamSocket::dataReceived, this, &ClientConnection::onData);
+    connect(m_socket, &StreamSocket::encrypted, this, &ClientConnection::onEncrypted);
+    connect(m_socket, &StreamSocket::disconnected, this, &ClientConnection::onDisconnected);
 
     m_negotiationTimer.setSingleShot(true);
     connect(&m_negotiationTimer, &QTimer::timeout, this, [this] {
@@ -104,11 +100,7 @@ ClientConnection::ClientConnection(ServerContext& context, CertificateStore& cer
 
     if (m_settings.directTls) {
         m_state = State::TlsHandshake;
-        m_socket->setSslConfiguration(m_certificates.configuration(m_certificates.defaultHost()));
-        Result<TlsSession> tls = TlsSession::capture([this] { m_socket->startServerEncryption(); });
-        if (tls) {
-            m_tls = std::move(tls).value();
-        }
+        m_socket->startServerEncryption(m_certificates.context(m_certificates.defaultHost()));
     }
     bool isIpv4 = false;
     m_socket->peerAddress().toIPv4Address(&isIpv4); // also true for IPv4-mapped IPv6 addresses
@@ -122,6 +114,7 @@ ClientConnection::ClientConnection(ServerContext& context, CertificateStore& cer
 
 ClientConnection::~ClientConnection()
 {
+    m_socket->disconnect(this); // the socket (a child) closes during our destruction
     if (m_context.serverMetrics) {
         m_context.serverMetrics->connectionClosed(m_settings.directTls ? u"c2s_direct_tls"_s : u"c2s"_s, m_ipv6);
     }
@@ -140,9 +133,8 @@ bool ClientConnection::isSecure() const
     return m_socket->isEncrypted();
 }
 
-void ClientConnection::onReadyRead()
+void ClientConnection::onData(const QByteArray& data)
 {
-    const QByteArray data = m_socket->readAll();
     if (m_state == State::Closing) {
         return;
     }
@@ -151,16 +143,14 @@ void ClientConnection::onReadyRead()
 
 void ClientConnection::onEncrypted()
 {
-    qCDebug(lcC2s).noquote() << id() << "TLS established" << m_socket->sessionProtocol();
+    m_tls = TlsSession::adopt(m_socket->ssl());
+    qCDebug(lcC2s).noquote() << id() << "TLS established" << m_socket->protocolName();
     m_session->setSecure(true);
     restartStream();
 }
 
 void ClientConnection::onDisconnected()
 {
-    if (m_state == State::Closing && !m_socket) {
-        return;
-    }
     const bool wasBound = m_session->isBound();
     m_state = State::Closing;
     m_negotiationTimer.stop();
@@ -183,7 +173,7 @@ void ClientConnection::restartStream()
 
 void ClientConnection::write(const QString& xml)
 {
-    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+    if (!m_socket->isOpen()) {
         return;
     }
     if (m_socket->bytesToWrite() > m_settings.maxSendBuffer) {
@@ -229,12 +219,7 @@ void ClientConnection::closeStream(const QString& condition, const QString& text
     if (m_context.sessions) {
         m_context.sessions->unbind(*m_session, condition.isEmpty() ? u"Closed"_s : condition);
     }
-    m_socket->disconnectFromHost(); // flushes, then disconnected() deletes us
-    QTimer::singleShot(5000, this, [this] {
-        if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState) {
-            m_socket->abort();
-        }
-    });
+    m_socket->disconnectFromHost(); // flushes; disconnected() then deletes us
 }
 
 void ClientConnection::onParseError(const QString& condition, const QString& text)
@@ -388,13 +373,7 @@ void ClientConnection::handleStartTls()
     write(u"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"_s);
     m_state = State::TlsHandshake;
     m_parser->reset(); // data after <starttls/> must be ignored (RFC 6120 §5.4.3.3)
-    m_socket->setSslConfiguration(m_certificates.configuration(m_host));
-    Result<TlsSession> tls = TlsSession::capture([this] { m_socket->startServerEncryption(); });
-    if (tls) {
-        m_tls = std::move(tls).value();
-    } else {
-        qCDebug(lcC2s).noquote() << id() << "no TLS session handle:" << tls.error().toString();
-    }
+    m_socket->startServerEncryption(m_certificates.context(m_host));
 }
 
 void ClientConnection::handleAuth(const XmlElement& element)
@@ -424,7 +403,18 @@ void ClientConnection::handleAuth(const XmlElement& element)
         const auto parsed = ScramServer::parseMechanismName(mechanism);
         ChannelBindings bindings;
         if (!m_tls.isNull()) {
-            bindings = ChannelBinding::available(m_tls, m_socket->sslConfiguration().localCertificate());
+            if (Result<QByteArray> exporter = ChannelBinding::tlsExporter(m_tls)) {
+                bindings.insert(ChannelBinding::TlsExporter, exporter.value());
+            }
+            if (X509* certificate = SSL_get_certificate(m_tls.handle())) {
+                const int length = i2d_X509(certificate, nullptr);
+                QByteArray der(length, Qt::Uninitialized);
+                auto* out = reinterpret_cast<unsigned char*>(der.data());
+                i2d_X509(certificate, &out);
+                if (Result<QByteArray> endPoint = ChannelBinding::tlsServerEndPoint(der)) {
+                    bindings.insert(ChannelBinding::TlsServerEndPoint, endPoint.value());
+                }
+            }
         }
         m_sasl = std::make_unique<ScramServer>(parsed->first, parsed->second, m_host, bindings,
                                                m_context.accounts ? m_context.accounts->fakeSaltSecret()

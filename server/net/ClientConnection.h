@@ -6,7 +6,6 @@
 
 #include <QObject>
 #include <QPointer>
-#include <QSslSocket>
 #include <QTimer>
 
 #include <memory>
@@ -19,6 +18,7 @@ class StreamParser;
 struct SaslStep;
 struct ServerContext;
 class CertificateStore;
+class StreamSocket;
 
 /// One client-to-server stream (RFC 6120): stream headers, STARTTLS (or direct TLS), SASL,
 /// resource binding and the session IQ, then every element goes to the Router. Owns its socket,
@@ -29,7 +29,7 @@ class ClientConnection : public QObject
     Q_OBJECT
 
 public:
-    ClientConnection(ServerContext& context, CertificateStore& certificates, QSslSocket* socket,
+    ClientConnection(ServerContext& context, CertificateStore& certificates, StreamSocket* socket,
                      const ClientConnectionSettings& settings, QObject* parent = nullptr);
     ~ClientConnection() override;
 
@@ -45,7 +45,7 @@ Q_SIGNALS:
 private:
     enum class State { AwaitingHeader, Negotiating, TlsHandshake, Authenticating, Bound, Closing };
 
-    void onReadyRead();
+    void onData(const QByteArray& data);
     void onEncrypted();
     void onDisconnected();
     void onStreamOpened(const XmlElement& header);
@@ -67,7 +67,7 @@ private:
 
     ServerContext& m_context;
     CertificateStore& m_certificates;
-    QSslSocket* m_socket;
+    StreamSocket* m_socket;
     ClientConnectionSettings m_settings;
     std::unique_ptr<StreamParser> m_parser;
     std::unique_ptr<ClientSession> m_session;

@@ -60,7 +60,9 @@ bool CantodProcess::start(int timeoutMs)
                          "data_path = \"data\"\n"
                          "log = { }\n"
                          "storage = \"sql\"\n"
-                         "sql = { driver = \"SQLite3\", database = \"canto.sqlite\" }\n"
+                         "sql = "_s +
+                         sqlOption() +
+                         u"\n"
                          "modules_enabled = { \"disco\", \"ping\", \"version\", \"time\", \"uptime\" }\n"_s +
                          m_extraConfig + u"\n"_s + m_hosts;
     config.write(text.toUtf8());
@@ -93,6 +95,28 @@ bool CantodProcess::start(int timeoutMs)
         }
     }
     return false;
+}
+
+QString CantodProcess::sqlOption() const
+{
+    const auto quoted = [](QString text) -> QString {
+        text.replace(u'\\', u"\\\\"_s).replace(u'"', u"\\\""_s);
+        return u'"' + text + u'"';
+    };
+    QStringList fields{u"driver = "_s + quoted(m_sql.driver), u"database = "_s + quoted(m_sql.database)};
+    if (!m_sql.host.isEmpty()) {
+        fields << u"host = "_s + quoted(m_sql.host);
+    }
+    if (m_sql.port != 0) {
+        fields << u"port = "_s + QString::number(m_sql.port);
+    }
+    if (!m_sql.username.isEmpty()) {
+        fields << u"username = "_s + quoted(m_sql.username);
+    }
+    if (!m_sql.password.isEmpty()) {
+        fields << u"password = "_s + quoted(m_sql.password);
+    }
+    return u"{ "_s + fields.join(u", "_s) + u" }"_s;
 }
 
 QString CantodProcess::log()

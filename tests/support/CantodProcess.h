@@ -19,9 +19,28 @@ public:
         QString text; // stdout and stderr
     };
 
+    /// The `sql` option the server gets (Prosody's shape). The default is an SQLite file
+    /// canto.sqlite in the temporary folder; tests of existing databases (a Prosody SQLite file,
+    /// the PostgreSQL fixture) set another one with setSqlDatabase() before start().
+    struct SqlDatabase
+    {
+        QString driver = QStringLiteral("SQLite3"); // "SQLite3", "PostgreSQL" or "MySQL"
+        QString database;                           // SQLite: a file (absolute, or relative to data_path)
+        QString host;
+        int port = 0; // 0: the driver's default
+        QString username;
+        QString password;
+
+        static SqlDatabase sqlite(const QString& file) { return {QStringLiteral("SQLite3"), file, {}, 0, {}, {}}; }
+    };
+
     /// `extraConfig` is appended to the global section (before the hosts).
     explicit CantodProcess(QString extraConfig = {}, QString hosts = QStringLiteral("VirtualHost \"localhost\"\n"));
     ~CantodProcess();
+
+    /// Takes effect at the next start(), which writes the config that cantoctl() also reads.
+    void setSqlDatabase(SqlDatabase database) { m_sql = std::move(database); }
+    const SqlDatabase& sqlDatabase() const { return m_sql; }
 
     bool start(int timeoutMs = 30000);
     void stop();
@@ -43,9 +62,12 @@ public:
     static QString interopClientPath();
 
 private:
+    QString sqlOption() const;
+
     QTemporaryDir m_dir;
     QString m_extraConfig;
     QString m_hosts;
+    SqlDatabase m_sql = SqlDatabase::sqlite(QStringLiteral("canto.sqlite"));
     QProcess m_process;
     QString m_log;
     quint16 m_c2sPort = 0;
