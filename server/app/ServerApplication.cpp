@@ -232,8 +232,10 @@ Result<void> ServerApplication::start()
             Q_EMIT startFailed(error);
             return;
         }
-        QStringList certHosts = m_hosts->hostNames();
-        m_certificates->prepare(certHosts, [this](Result<void> ready) {
+        // Which hosts can offer SCRAM-SHA-256 depends on the stored accounts: learn it first.
+        auto pending = std::make_shared<int>(0);
+        const auto afterAccounts = [this] {
+            m_certificates->prepare(m_hosts->hostNames(), [this](Result<void> ready) {
             if (!ready) {
                 const QString error = u"Certificates are not usable: "_s + ready.error().toString();
                 qCCritical(lcServer).noquote() << error;
@@ -241,7 +243,25 @@ Result<void> ServerApplication::start()
                 return;
             }
             openListeners();
-        });
+            });
+        };
+        for (Host* host : m_hosts->hosts()) {
+            if (host->type() != Host::Type::Local) {
+                continue;
+            }
+            ++*pending;
+            m_accounts->refreshScramPolicy(host->name()).then(this, [pending, afterAccounts](Result<int> counted) {
+                if (!counted) {
+                    qCWarning(lcServer).noquote() << "Cannot check stored accounts:" << counted.error().toString();
+                }
+                if (--*pending == 0) {
+                    afterAccounts();
+                }
+            });
+        }
+        if (*pending == 0) {
+            afterAccounts();
+        }
     });
     return {};
 }

@@ -4,6 +4,7 @@
 #include "server/config/Config.h"
 #include "server/core/ServerContext.h"
 #include "server/storage/KeyValueStore.h"
+#include "server/storage/MapStore.h"
 #include "server/storage/StorageManager.h"
 #include "shared/Jid.h"
 
@@ -143,6 +144,9 @@ QFuture<Result<void>> AccountManager::store(const QString& host, const QString& 
                     if (saved && self) {
                         qCInfo(lcAccounts).noquote() << "Password set for" << user + u'@' + host;
                         Q_EMIT self->passwordChanged(host, user);
+                        if (!self->offersScramSha256(host)) {
+                            (void)self->refreshScramPolicy(host);
+                        }
                     }
                     promise->addResult(saved);
                     promise->finish();
@@ -190,6 +194,56 @@ QFuture<Result<QStringList>> AccountManager::users(const QString& host)
         return failed<QStringList>(opened.error());
     }
     return opened.value()->users();
+}
+
+QFuture<Result<int>> AccountManager::refreshScramPolicy(const QString& host)
+{
+    if (!m_context.storage) {
+        return failed<int>(Error{u"service-unavailable"_s, u"No storage"_s});
+    }
+    Result<std::shared_ptr<KeyValueStore>> kv = m_context.storage->openKeyValue(host, AccountsStore);
+    Result<std::shared_ptr<MapStore>> map = m_context.storage->openMap(host, AccountsStore);
+    if (!kv || !map) {
+        return failed<int>(!kv ? kv.error() : map.error());
+    }
+    auto promise = std::make_shared<QPromise<Result<int>>>();
+    promise->start();
+    std::shared_ptr<MapStore> fields = map.value();
+    kv.value()->users().then(this, [this, host, fields, promise](Result<QStringList> users) {
+        if (!users) {
+            promise->addResult(Result<int>(users.error()));
+            promise->finish();
+            return;
+        }
+        fields->getAll(u"stored_key_sha256"_s)
+            .then(this, [this, host, all = users.value(), promise](Result<QHash<QString, QVariant>> withSha256) {
+                if (!withSha256) {
+                    promise->addResult(Result<int>(withSha256.error()));
+                    promise->finish();
+                    return;
+                }
+                int sha1Only = 0;
+                for (const QString& user : all) {
+                    if (!withSha256.value().contains(user)) {
+                        ++sha1Only;
+                    }
+                }
+                const int before = m_sha1OnlyAccounts.value(host, 0);
+                m_sha1OnlyAccounts.insert(host, sha1Only);
+                if (sha1Only > 0 && before == 0) {
+                    qCWarning(lcAccounts).noquote()
+                        << sha1Only << "account(s) on" << host
+                        << "have only SCRAM-SHA-1 keys (from Prosody): SCRAM-SHA-256 is not offered until each "
+                           "has logged in once with PLAIN or got a new password";
+                } else if (sha1Only == 0 && before > 0) {
+                    qCInfo(lcAccounts).noquote() << "Every account on" << host << "has SHA-256 keys now:"
+                                                 << "SCRAM-SHA-256 is offered";
+                }
+                promise->addResult(sha1Only);
+                promise->finish();
+            });
+    });
+    return promise->future();
 }
 
 void AccountManager::upgradeCredentials(const QString& host, const QString& username, const QString& password)

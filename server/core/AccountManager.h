@@ -4,6 +4,7 @@
 #include "shared/Result.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -40,6 +41,12 @@ public:
     /// After a login that revealed the password (PLAIN): adds missing SHA-1/SHA-256 keys.
     void upgradeCredentials(const QString& host, const QString& username, const QString& password);
 
+    /// Counts the accounts of `host` that have only SHA-1 SCRAM keys (migrated from Prosody).
+    /// While there are any, SCRAM-SHA-256 is not offered on that host: clients pick the strongest
+    /// mechanism offered and would fail with it. Re-checked whenever a password is stored.
+    QFuture<Result<int>> refreshScramPolicy(const QString& host);
+    bool offersScramSha256(const QString& host) const { return m_sha1OnlyAccounts.value(host, 0) == 0; }
+
     LoginThrottle* throttle() const { return m_throttle.get(); }
     void recordSuccess(const QString& address, const QString& host, const QString& username);
     void recordFailure(const QString& address, const QString& host, const QString& username,
@@ -56,6 +63,7 @@ private:
 
     ServerContext& m_context;
     std::unique_ptr<LoginThrottle> m_throttle;
+    QHash<QString, int> m_sha1OnlyAccounts;
     QByteArray m_fakeSaltSecret;
 };
 

@@ -3,6 +3,7 @@
 #include "server/auth/ChannelBinding.h"
 #include "server/auth/LoginThrottle.h"
 #include "server/auth/SaslPlain.h"
+#include "server/config/Config.h"
 #include "server/auth/ScramServer.h"
 #include "server/core/AccountManager.h"
 #include "server/core/ClientSession.h"
@@ -280,6 +281,19 @@ QStringList ClientConnection::mechanisms() const
     list << ScramServer::mechanismNames(secure && !m_tls.isNull());
     if (secure || m_settings.allowUnencryptedPlain) {
         list << u"PLAIN"_s;
+    }
+    if (m_context.accounts && !m_context.accounts->offersScramSha256(m_host)) {
+        list.removeIf([](const QString& name) { return name.startsWith(u"SCRAM-SHA-256"_s); });
+    }
+    // Prosody's option: mechanisms an admin does not want offered on a host.
+    if (m_context.config) {
+        const ConfigValue disabled = m_context.config->get(m_host, u"disable_sasl_mechanisms"_s);
+        for (const ConfigValue& name : disabled.array()) {
+            list.removeAll(name.toString().toUpper());
+        }
+        if (disabled.isString()) {
+            list.removeAll(disabled.toString().toUpper());
+        }
     }
     return list;
 }
