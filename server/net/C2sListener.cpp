@@ -18,6 +18,9 @@ C2sListener::C2sListener(ServerContext& context, CertificateStore& certificates,
     : QTcpServer(parent), m_context(context), m_certificates(certificates), m_settings(settings),
       m_maxConnections(maxConnections)
 {
+    if (!m_settings.internPool) {
+        m_settings.internPool = std::make_shared<StreamParser::InternPool>();
+    }
 }
 
 void C2sListener::incomingConnection(qintptr socketDescriptor)

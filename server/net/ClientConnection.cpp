@@ -78,6 +78,7 @@ ClientConnection::ClientConnection(ServerContext& context, CertificateStore& cer
     StreamParser::Limits limits;
     limits.maxStanzaSize = settings.stanzaSizeLimit;
     m_parser = std::make_unique<StreamParser>(limits);
+    m_parser->setInternPool(settings.internPool);
     const QString sessionId = u"c2s"_s + QString::number(QRandomGenerator::global()->generate(), 16);
     m_session = std::make_unique<ClientSession>(
         sessionId, QString(), [this](const XmlElement& stanza) { writeElement(stanza); },

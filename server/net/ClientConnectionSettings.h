@@ -1,6 +1,10 @@
 #pragma once
 
+#include "server/xmpp/StreamParser.h"
+
 #include <QString>
+
+#include <memory>
 
 namespace Canto {
 
@@ -14,6 +18,7 @@ struct ClientConnectionSettings
     int negotiationTimeoutSeconds = 60;   // c2s_timeout: time to authenticate and bind
     int maxAuthFailures = 3;              // SASL retries before the stream is closed (RFC 6120 §6.4.5)
     qint64 maxSendBuffer = 16 * 1024 * 1024; // bytes queued to a slow reader before closing
+    std::shared_ptr<StreamParser::InternPool> internPool; // names and namespaces shared by parsers
 };
 
 } // namespace Canto

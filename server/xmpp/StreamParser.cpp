@@ -33,9 +33,36 @@ StreamParser::~StreamParser()
         m_feedContext->destroyed = true;
 }
 
+QXmlStreamReader& StreamParser::reader()
+{
+    if (!m_reader) {
+        m_reader = std::make_unique<QXmlStreamReader>();
+        if (m_state == State::Open && !m_headerBytes.isEmpty()) {
+            // Re-enter the open stream: the header is parsed again but not reported again.
+            m_priming = true;
+            m_reader->addData(m_headerBytes);
+        }
+    }
+    return *m_reader;
+}
+
+void StreamParser::releaseReaderIfIdle()
+{
+    if (m_reader && m_state == State::Open && m_depth == 1 && m_pendingBytes == 0 && !m_priming) {
+        m_reader.reset();
+        m_chunks.clear();
+        m_chunkOffset = 0;
+        m_boundaryChar = 0;
+        m_depth = 0; // the next reader starts outside <stream:stream>, re-read by priming
+    }
+}
+
 void StreamParser::reset()
 {
-    m_reader.clear();
+    m_reader.reset();
+    m_headerBytes.clear();
+    m_headerInput.clear();
+    m_priming = false;
     m_state = State::AwaitingHeader;
     m_error = {};
     m_contentNamespace.clear();
@@ -99,23 +126,27 @@ void StreamParser::feed(const QByteArray& data)
         offset += take;
         m_pendingBytes += take;
         m_chunks.push_back(slice);
-        m_reader.addData(slice);
+        if (m_state == State::AwaitingHeader)
+            m_headerInput += slice;
+        reader().addData(slice);
         if (!processTokens(context))
             break;
     }
+    if (!context.destroyed && context.generation == m_generation)
+        releaseReaderIfIdle();
     finish();
 }
 
 bool StreamParser::processTokens(FeedContext& context)
 {
     while (true) {
-        switch (m_reader.readNext()) {
+        switch (m_reader->readNext()) {
         case QXmlStreamReader::Invalid:
-            if (m_reader.error() == QXmlStreamReader::PrematureEndOfDocumentError)
+            if (m_reader->error() == QXmlStreamReader::PrematureEndOfDocumentError)
                 return true; // wait for more data
-            return fail(u"not-well-formed"_s, m_reader.errorString());
+            return fail(u"not-well-formed"_s, m_reader->errorString());
         case QXmlStreamReader::StartDocument: {
-            const QStringView encoding = m_reader.documentEncoding();
+            const QStringView encoding = m_reader->documentEncoding();
             if (!encoding.isEmpty() && encoding.compare(u"UTF-8", Qt::CaseInsensitive) != 0)
                 return fail(u"unsupported-encoding"_s, u"the stream must be UTF-8"_s);
             break;
@@ -148,23 +179,32 @@ bool StreamParser::processTokens(FeedContext& context)
 
 bool StreamParser::onStartElement(FeedContext& context)
 {
-    const int attributeCount = int(m_reader.attributes().size() + m_reader.namespaceDeclarations().size());
+    const int attributeCount = int(m_reader->attributes().size() + m_reader->namespaceDeclarations().size());
     if (attributeCount > m_limits.maxAttributes)
         return fail(u"policy-violation"_s, u"more than %1 attributes on an element"_s.arg(m_limits.maxAttributes));
 
+    if (m_depth == 0 && m_priming) {
+        // The kept header of an open stream, re-read by a new reader: continue after it.
+        m_priming = false;
+        m_depth = 1;
+        m_boundaryChar = m_reader->characterOffset();
+        return true;
+    }
     if (m_depth == 0) {
-        if (m_reader.namespaceUri() != Ns::Streams)
+        if (m_reader->namespaceUri() != Ns::Streams)
             return fail(u"invalid-namespace"_s, u"the stream element must be in the streams namespace"_s);
-        if (m_reader.name() != u"stream")
+        if (m_reader->name() != u"stream")
             return fail(u"bad-format"_s, u"the root element must be <stream:stream/>"_s);
-        for (const QXmlStreamNamespaceDeclaration& declaration : m_reader.namespaceDeclarations()) {
+        for (const QXmlStreamNamespaceDeclaration& declaration : m_reader->namespaceDeclarations()) {
             if (declaration.prefix().isEmpty())
                 m_contentNamespace = declaration.namespaceUri().toString();
         }
         const XmlElement header = makeElement();
         m_depth = 1;
         m_state = State::Open;
-        advanceBoundary(m_reader.characterOffset());
+        const qsizetype headerLength = advanceBoundary(m_reader->characterOffset());
+        m_headerBytes = m_headerInput.left(headerLength);
+        m_headerInput.clear();
         Q_EMIT streamOpened(header);
         return !context.destroyed && canContinue(context);
     }
@@ -199,7 +239,7 @@ bool StreamParser::onEndElement(FeedContext& context)
 
     // The limit also holds for elements that arrived in the same slice as the stream header (that
     // slice is bounded by maxHeaderSize only); normally the slicing in feed() already enforced it.
-    if (advanceBoundary(m_reader.characterOffset()) > m_limits.maxStanzaSize)
+    if (advanceBoundary(m_reader->characterOffset()) > m_limits.maxStanzaSize)
         return fail(u"policy-violation"_s, u"stanza exceeds %1 bytes"_s.arg(m_limits.maxStanzaSize));
     const XmlElement element = std::move(m_current);
     m_current = {};
@@ -211,7 +251,7 @@ void StreamParser::onCharacters()
 {
     if (m_depth >= 2) {
         // Text split by CDATA sections or chunk boundaries ends up in one node (addText merges).
-        m_stack.back()->addText(m_reader.text().toString());
+        m_stack.back()->addText(m_reader->text().toString());
         return;
     }
     if (m_depth == 1) {
@@ -219,7 +259,7 @@ void StreamParser::onCharacters()
         // tokens end one character after the text (the reader consumed the '<' that ended it),
         // except CDATA sections; being one character early only overcounts, never undercounts.
         // Non-whitespace text at stream level is ignored, as Prosody does.
-        advanceBoundary(m_reader.characterOffset() - (m_reader.isCDATA() ? 0 : 1));
+        advanceBoundary(m_reader->characterOffset() - (m_reader->isCDATA() ? 0 : 1));
     }
 }
 
@@ -229,7 +269,8 @@ bool StreamParser::fail(const QString& condition, const QString& text)
     m_state = State::Failed;
     m_error = StreamError(condition, text);
     // Drop everything buffered: a failed stream is only ever reset or destroyed.
-    m_reader.clear();
+    m_reader.reset();
+    m_headerInput.clear();
     m_chunks.clear();
     m_pendingBytes = 0;
     m_current = {};
@@ -240,8 +281,8 @@ bool StreamParser::fail(const QString& condition, const QString& text)
 
 XmlElement StreamParser::makeElement()
 {
-    XmlElement element(intern(m_reader.name()), intern(m_reader.namespaceUri()));
-    const QXmlStreamAttributes attributes = m_reader.attributes();
+    XmlElement element(intern(m_reader->name()), intern(m_reader->namespaceUri()));
+    const QXmlStreamAttributes attributes = m_reader->attributes();
     for (const QXmlStreamAttribute& attribute : attributes) {
         const QStringView prefix = attribute.prefix();
         if (!prefix.isEmpty() && prefix != u"xml") {
@@ -296,7 +337,9 @@ QString StreamParser::intern(QStringView text)
         return text.toString();
     // A small direct-mapped cache: repeated names and namespaces share one QString instead of
     // allocating per element. Bounded, so hostile input cannot grow it.
-    QString& slot = m_internPool[qHash(text) & (m_internPool.size() - 1)];
+    if (!m_internPool)
+        m_internPool = std::make_shared<InternPool>();
+    QString& slot = (*m_internPool)[qHash(text) & (m_internPool->size() - 1)];
     if (slot != text)
         slot = text.toString();
     return slot;

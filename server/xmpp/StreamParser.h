@@ -10,6 +10,7 @@
 
 #include <array>
 #include <deque>
+#include <memory>
 #include <vector>
 
 namespace Canto {
@@ -50,6 +51,9 @@ public:
 
     enum class State { AwaitingHeader, Open, Closed, Failed };
 
+    /// A cache of interned names and namespaces, shareable by every parser of a listener.
+    using InternPool = std::array<QString, 256>;
+
     explicit StreamParser(QObject* parent = nullptr);
     explicit StreamParser(const Limits& limits, QObject* parent = nullptr);
     ~StreamParser() override;
@@ -70,6 +74,10 @@ public:
     const StreamError& lastError() const { return m_error; }
     /// Bytes fed since the last element boundary (the part of the input still held).
     qsizetype bufferedBytes() const { return m_pendingBytes; }
+    /// Shares one intern cache between parsers (each parser otherwise has its own).
+    void setInternPool(std::shared_ptr<InternPool> pool) { m_internPool = std::move(pool); }
+    /// Whether the XML reader is held right now (it is released between stanzas, see below).
+    bool holdsReader() const { return m_reader != nullptr; }
 
 Q_SIGNALS:
     void streamOpened(const Canto::XmlElement& header);
@@ -95,8 +103,17 @@ private:
     QString intern(QStringView text);
     bool canContinue(const FeedContext& context) const;
 
+    QXmlStreamReader& reader();
+    void releaseReaderIfIdle();
+
     Limits m_limits;
-    QXmlStreamReader m_reader;
+    // A QXmlStreamReader costs about 14 KiB even when idle, which would dominate the memory of
+    // an idle connection. Between stanzas it is released; the next data re-creates it, primed
+    // with the stream header bytes kept here (the prefix declarations live on the header).
+    std::unique_ptr<QXmlStreamReader> m_reader;
+    QByteArray m_headerBytes;
+    QByteArray m_headerInput; // what was fed before the header was complete (≤ maxHeaderSize)
+    bool m_priming = false;
     State m_state = State::AwaitingHeader;
     StreamError m_error;
     QString m_contentNamespace;
@@ -116,7 +133,7 @@ private:
 
     quint64 m_generation = 0; // bumped by reset(), so feed() notices a reset from a slot
     FeedContext* m_feedContext = nullptr;
-    std::array<QString, 256> m_internPool;
+    std::shared_ptr<InternPool> m_internPool;
 };
 
 } // namespace Canto

@@ -52,6 +52,37 @@ class tst_StreamParser : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The XML reader (about 14 KiB) is dropped between stanzas and re-created, primed with the
+    // stream header, for the next one: prefixes declared on the header must still resolve.
+    void readerIsReleasedBetweenStanzas()
+    {
+        StreamParser parser;
+        QList<XmlElement> elements;
+        QObject::connect(&parser, &StreamParser::elementReceived,
+                         [&elements](const XmlElement& element) { elements << element; });
+        QSignalSpy opened(&parser, &StreamParser::streamOpened);
+        parser.feed(QByteArrayLiteral("<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                                      "xmlns:stream='http://etherx.jabber.org/streams' xmlns:x='urn:x' "
+                                      "to='example.org' version='1.0'>"));
+        QCOMPARE(opened.count(), 1);
+        QVERIFY(!parser.holdsReader());
+        parser.feed(QByteArrayLiteral("<message to='a@b'><x:y/><body>one</body></message>"));
+        QVERIFY(!parser.holdsReader());
+        parser.feed(QByteArrayLiteral("<message to='c@d'><body>tw"));
+        QVERIFY(parser.holdsReader()); // a stanza is half read: the reader stays
+        parser.feed(QByteArrayLiteral("o</body></message> "));
+        parser.feed(QByteArrayLiteral("<iq type='get' id='1'><x:q/></iq>"));
+        QCOMPARE(opened.count(), 1); // re-reading the header is not reported again
+        QCOMPARE(elements.size(), 3);
+        QCOMPARE(elements.at(0).firstChild(u"y")->xmlns(), u"urn:x"_s);
+        QCOMPARE(elements.at(1).childText(u"body"), u"two"_s);
+        QCOMPARE(elements.at(2).firstChild(u"q")->xmlns(), u"urn:x"_s);
+        QSignalSpy closed(&parser, &StreamParser::streamClosed);
+        parser.feed(QByteArrayLiteral("</stream:stream>"));
+        QCOMPARE(closed.count(), 1);
+        QVERIFY(!parser.hasFailed());
+    }
+
     void header();
     void stanzas();
     void splitAtEveryByte();
