@@ -20,8 +20,7 @@ struct Error
 
 /// The value of a fallible call, or the Error that prevented it. (std::expected is not
 /// available with g++ 12.)
-template<typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_data(std::in_place_index<0>, std::move(value)) {}
@@ -49,8 +48,7 @@ private:
 };
 
 /// Result of a call that produces no value.
-template<>
-class [[nodiscard]] Result<void>
+template <> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;

@@ -43,7 +43,7 @@ double CronModule::periodOf(const CronTask& task) const
 {
     QString option = task.id;
     option.replace(u'/', u'_');
-    const QString fallback = u"1 "_s + (task.when == u"hourly"_s ? u"hour"_s
+    const QString fallback = u"1 "_s + (task.when == u"hourly"_s   ? u"hour"_s
                                         : task.when == u"weekly"_s ? u"week"_s
                                                                    : u"day"_s);
     return module().optionPeriod(option + u"_period"_s, fallback, 60, u"53 weeks"_s).value_or(86400);
@@ -84,18 +84,19 @@ void CronModule::checkTasks()
                 return;
             }
             // Record the run first so a crash inside the task does not make it run in a loop.
-            m_store->set(QString(), task.id, double(now)).then(this, [this, task, now, ran, finishOne](Result<void> saved) {
-                if (!saved) {
-                    module().log(ModuleApi::LogLevel::Error, u"Cannot record the run of task %1: %2"_s.arg(
-                                                                 task.id, saved.error().toString()));
-                }
-                module().log(ModuleApi::LogLevel::Debug, u"Running task "_s + task.id);
-                ++*ran;
-                if (task.run) {
-                    task.run(task, now);
-                }
-                finishOne();
-            });
+            m_store->set(QString(), task.id, double(now))
+                .then(this, [this, task, now, ran, finishOne](Result<void> saved) {
+                    if (!saved) {
+                        module().log(ModuleApi::LogLevel::Error,
+                                     u"Cannot record the run of task %1: %2"_s.arg(task.id, saved.error().toString()));
+                    }
+                    module().log(ModuleApi::LogLevel::Debug, u"Running task "_s + task.id);
+                    ++*ran;
+                    if (task.run) {
+                        task.run(task, now);
+                    }
+                    finishOne();
+                });
         });
     }
 }

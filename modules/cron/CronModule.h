@@ -11,7 +11,7 @@
 namespace Canto {
 class MapStore;
 class ModuleTimer;
-}
+} // namespace Canto
 
 namespace Canto::Modules {
 

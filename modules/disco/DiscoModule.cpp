@@ -59,7 +59,8 @@ Result<void> DiscoModule::load()
 {
     module().addFeature(Ns::DiscoInfo.toString());
     module().addFeature(Ns::DiscoItems.toString());
-    module().hook(u"iq-get/host/http://jabber.org/protocol/disco#info:query"_s, [this](Event& e) { return onHostInfo(e); });
+    module().hook(u"iq-get/host/http://jabber.org/protocol/disco#info:query"_s,
+                  [this](Event& e) { return onHostInfo(e); });
     module().hook(u"iq-get/host/http://jabber.org/protocol/disco#items:query"_s,
                   [this](Event& e) { return onHostItems(e); });
     module().hook(u"iq-get/self/http://jabber.org/protocol/disco#info:query"_s,
@@ -87,9 +88,10 @@ QVariant DiscoModule::onHostInfo(Event& event)
         event.origin->send(reply);
         return true;
     }
-    QVariantList identities{QVariantMap{{u"category"_s, u"server"_s},
-                                        {u"type"_s, u"im"_s},
-                                        {u"name"_s, module().optionString(u"name"_s, u"Canto"_s).value_or(u"Canto"_s)}}};
+    QVariantList identities{
+        QVariantMap{{u"category"_s, u"server"_s},
+                    {u"type"_s, u"im"_s},
+                    {u"name"_s, module().optionString(u"name"_s, u"Canto"_s).value_or(u"Canto"_s)}}};
     identities += module().hostItems(u"identity"_s);
     fillInfo(query, identities, toStrings(module().hostItems(u"feature"_s)), module().hostItems(u"extension"_s));
     event.origin->send(reply);
@@ -118,12 +120,13 @@ QVariant DiscoModule::onHostItems(Event& event)
     // Components on sub-domains of this host, unless they hide themselves (disco_hidden).
     if (HostManager* hosts = module().context().hosts) {
         for (const QString& name : hosts->hostNames()) {
-            if (name.endsWith(u'.' + module().host()) && !module().contextFor(name)->optionBoolean(u"disco_hidden"_s,
-                                                                                                     false).value_or(false)) {
+            if (name.endsWith(u'.' + module().host()) &&
+                !module().contextFor(name)->optionBoolean(u"disco_hidden"_s, false).value_or(false)) {
                 XmlElement& item = query.addChild(u"item"_s);
                 item.setAttribute(u"jid"_s, name);
                 const std::optional<QString> itemName = module().contextFor(name)->optionString(u"name"_s);
-                if (itemName && module().context().config && !module().context().config->rawGet(name, u"name"_s).isNil()) {
+                if (itemName && module().context().config &&
+                    !module().context().config->rawGet(name, u"name"_s).isNil()) {
                     item.setAttribute(u"name"_s, *itemName);
                 }
                 seen << name;

@@ -37,8 +37,8 @@ Result<void> MessageModule::load()
         u"message/bare"_s,
         [this](Event& event) -> QVariant {
             const QString to = event.stanza->attribute(u"to");
-            const QString user = to.isEmpty() ? static_cast<ClientSession*>(event.origin)->username()
-                                              : to.section(u'@', 0, 0);
+            const QString user =
+                to.isEmpty() ? static_cast<ClientSession*>(event.origin)->username() : to.section(u'@', 0, 0);
             return deliverToBare(event, user);
         },
         -1);

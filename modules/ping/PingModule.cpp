@@ -22,5 +22,3 @@ Result<void> PingModule::load()
 }
 
 } // namespace Canto::Modules
-
-

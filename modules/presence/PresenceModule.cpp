@@ -46,10 +46,10 @@ Result<void> PresenceModule::load()
         }
         return true;
     };
-    module().hook(u"presence/full"_s, [deliver](Event& e) { return deliver(e, true); }, -1);
-    module().hook(u"presence/bare"_s, [deliver](Event& e) -> QVariant {
-        return e.toSelf ? QVariant() : deliver(e, false);
-    }, -1);
+    module().hook(
+        u"presence/full"_s, [deliver](Event& e) { return deliver(e, true); }, -1);
+    module().hook(
+        u"presence/bare"_s, [deliver](Event& e) -> QVariant { return e.toSelf ? QVariant() : deliver(e, false); }, -1);
     return {};
 }
 

@@ -15,8 +15,8 @@ Result<void> UptimeModule::load()
 {
     module().addFeature(Ns::Last.toString());
     module().hook(u"iq-get/host/jabber:iq:last:query"_s, [this](Event& event) -> QVariant {
-        const QDateTime started = module().context().startedAt.isValid() ? module().context().startedAt
-                                                                         : QDateTime::currentDateTimeUtc();
+        const QDateTime started =
+            module().context().startedAt.isValid() ? module().context().startedAt : QDateTime::currentDateTimeUtc();
         XmlElement reply = Stanza::reply(*event.stanza);
         reply.addChild(u"query"_s, Ns::Last.toString())
             .setAttribute(u"seconds"_s, QString::number(started.secsTo(QDateTime::currentDateTimeUtc())));

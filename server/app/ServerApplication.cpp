@@ -56,10 +56,8 @@ QList<quint16> portList(const ConfigValue& value, QList<quint16> fallback)
 }
 } // namespace
 
-ServerApplication::ServerApplication(Options options, QObject* parent)
-    : QObject(parent), m_options(std::move(options))
-{
-}
+ServerApplication::ServerApplication(Options options, QObject* parent) : QObject(parent), m_options(std::move(options))
+{}
 
 ServerApplication::~ServerApplication()
 {
@@ -74,8 +72,7 @@ Config ServerApplication::loadConfig(const QString& configFile)
     return Config::fromFile(configFile);
 }
 
-QString ServerApplication::dataDirectoryFor(const Config& config, const QString& configFile,
-                                            const QString& overrideDir)
+QString ServerApplication::dataDirectoryFor(const Config& config, const QString& configFile, const QString& overrideDir)
 {
     if (!overrideDir.isEmpty()) {
         return QDir(overrideDir).absolutePath();
@@ -207,7 +204,8 @@ Result<void> ServerApplication::start()
         }
     }
     if (localHosts.isEmpty()) {
-        return Result<void>::failure(u"bad-format"_s, u"No VirtualHost is defined: users would have nowhere to log in"_s);
+        return Result<void>::failure(u"bad-format"_s,
+                                     u"No VirtualHost is defined: users would have nowhere to log in"_s);
     }
     for (const QString& name : m_hosts->hostNames()) {
         const ConfigSection* section = m_config.section(name);
@@ -220,8 +218,8 @@ Result<void> ServerApplication::start()
         m_modules->loadAll(name, modules);
         const auto failed = m_modules->failedModules(name);
         for (auto it = failed.cbegin(); it != failed.cend(); ++it) {
-            qCWarning(lcServer).noquote() << "Module" << it.key() << "on" << name << "is not running:"
-                                          << it.value().message;
+            qCWarning(lcServer).noquote()
+                << "Module" << it.key() << "on" << name << "is not running:" << it.value().message;
         }
     }
 
@@ -236,13 +234,13 @@ Result<void> ServerApplication::start()
         auto pending = std::make_shared<int>(0);
         const auto afterAccounts = [this] {
             m_certificates->prepare(m_hosts->hostNames(), [this](Result<void> ready) {
-            if (!ready) {
-                const QString error = u"Certificates are not usable: "_s + ready.error().toString();
-                qCCritical(lcServer).noquote() << error;
-                Q_EMIT startFailed(error);
-                return;
-            }
-            openListeners();
+                if (!ready) {
+                    const QString error = u"Certificates are not usable: "_s + ready.error().toString();
+                    qCCritical(lcServer).noquote() << error;
+                    Q_EMIT startFailed(error);
+                    return;
+                }
+                openListeners();
             });
         };
         for (Host* host : m_hosts->hosts()) {
@@ -349,8 +347,8 @@ QList<ServerApplication::ListeningAddress> ServerApplication::listeningAddresses
 {
     QList<ListeningAddress> list;
     for (const C2sListener* listener : m_listeners) {
-        list << ListeningAddress{listener->isDirectTls() ? u"c2s_direct_tls"_s : u"c2s"_s,
-                                 listener->serverAddress(), listener->serverPort()};
+        list << ListeningAddress{listener->isDirectTls() ? u"c2s_direct_tls"_s : u"c2s"_s, listener->serverAddress(),
+                                 listener->serverPort()};
     }
     return list;
 }

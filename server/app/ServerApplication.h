@@ -38,7 +38,7 @@ class ServerApplication : public QObject
 public:
     struct Options
     {
-        QString configFile; // empty: the embedded default config
+        QString configFile;    // empty: the embedded default config
         QString dataDirectory; // overrides data_path
         bool foreground = true;
     };

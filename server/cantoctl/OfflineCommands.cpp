@@ -20,8 +20,7 @@ namespace {
 enum Kind { Add = 0, Passwd = 1, Delete = 2 };
 
 // cantoctl is a short-lived command-line program, not the server: waiting here is fine.
-template<typename T>
-T await(QFuture<T> future)
+template <typename T> T await(QFuture<T> future)
 {
     QEventLoop loop;
     QFutureWatcher<T> watcher;
@@ -38,8 +37,7 @@ OfflineCommands::OfflineCommands(QString configFile, QString dataDirectory, QTex
                                  QObject* parent)
     : QObject(parent), m_configFile(std::move(configFile)), m_dataDirectory(std::move(dataDirectory)), m_out(out),
       m_err(err)
-{
-}
+{}
 
 int OfflineCommands::checkConfig()
 {

@@ -18,7 +18,7 @@ namespace {
 QString readPassword(QTextStream& out, const QString& prompt)
 {
     out << prompt << Qt::flush;
-    termios old {};
+    termios old{};
     const bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
     if (tty) {
         termios silent = old;

@@ -22,8 +22,7 @@ namespace Canto {
 namespace {
 const QString AccountsStore = QStringLiteral("accounts");
 
-template<typename T>
-QFuture<Result<T>> failed(const Error& error)
+template <typename T> QFuture<Result<T>> failed(const Error& error)
 {
     return QtFuture::makeReadyFuture(Result<T>(error));
 }
@@ -79,8 +78,7 @@ QFuture<Result<void>> AccountManager::create(const QString& host, const QString&
     return store(host, username, password, false, true);
 }
 
-QFuture<Result<void>> AccountManager::setPassword(const QString& host, const QString& username,
-                                                  const QString& password)
+QFuture<Result<void>> AccountManager::setPassword(const QString& host, const QString& username, const QString& password)
 {
     return store(host, username, password, true, false);
 }
@@ -133,25 +131,26 @@ QFuture<Result<void>> AccountManager::store(const QString& host, const QString& 
             return;
         }
         // PBKDF2 is slow by design: derive off the event loop.
-        QtConcurrent::run([password, iterations] { return ScramCredentials::create(password, iterations); })
-            .then(this, [=, this](Result<ScramCredentials> creds) {
-                if (!creds) {
-                    promise->addResult(Result<void>(creds.error()));
-                    promise->finish();
-                    return;
-                }
-                kv->set(user, creds.value().toMap()).then(this, [=, this](Result<void> saved) {
-                    if (saved && self) {
-                        qCInfo(lcAccounts).noquote() << "Password set for" << user + u'@' + host;
-                        Q_EMIT self->passwordChanged(host, user);
-                        if (!self->offersScramSha256(host)) {
-                            (void)self->refreshScramPolicy(host);
-                        }
+        QtConcurrent::run([password, iterations] {
+            return ScramCredentials::create(password, iterations);
+        }).then(this, [=, this](Result<ScramCredentials> creds) {
+            if (!creds) {
+                promise->addResult(Result<void>(creds.error()));
+                promise->finish();
+                return;
+            }
+            kv->set(user, creds.value().toMap()).then(this, [=, this](Result<void> saved) {
+                if (saved && self) {
+                    qCInfo(lcAccounts).noquote() << "Password set for" << user + u'@' + host;
+                    Q_EMIT self->passwordChanged(host, user);
+                    if (!self->offersScramSha256(host)) {
+                        (void)self->refreshScramPolicy(host);
                     }
-                    promise->addResult(saved);
-                    promise->finish();
-                });
+                }
+                promise->addResult(saved);
+                promise->finish();
             });
+        });
     });
     return promise->future();
 }
@@ -170,9 +169,9 @@ QFuture<Result<void>> AccountManager::remove(const QString& host, const QString&
     promise->start();
     kv->get(username).then(this, [=, this](Result<QVariant> existing) {
         if (!existing || !existing.value().isValid()) {
-            promise->addResult(existing ? Result<void>::failure(u"item-not-found"_s,
-                                                                u"No such account: "_s + username + u'@' + host)
-                                        : Result<void>(existing.error()));
+            promise->addResult(
+                existing ? Result<void>::failure(u"item-not-found"_s, u"No such account: "_s + username + u'@' + host)
+                         : Result<void>(existing.error()));
             promise->finish();
             return;
         }

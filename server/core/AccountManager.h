@@ -49,8 +49,7 @@ public:
 
     LoginThrottle* throttle() const { return m_throttle.get(); }
     void recordSuccess(const QString& address, const QString& host, const QString& username);
-    void recordFailure(const QString& address, const QString& host, const QString& username,
-                       const QString& mechanism);
+    void recordFailure(const QString& address, const QString& host, const QString& username, const QString& mechanism);
     /// Secret for SCRAM's fake salts of unknown users (stable for the process).
     const QByteArray& fakeSaltSecret() const { return m_fakeSaltSecret; }
 
@@ -58,8 +57,8 @@ Q_SIGNALS:
     void passwordChanged(const QString& host, const QString& username);
 
 private:
-    QFuture<Result<void>> store(const QString& host, const QString& username, const QString& password,
-                                bool mustExist, bool mustNotExist);
+    QFuture<Result<void>> store(const QString& host, const QString& username, const QString& password, bool mustExist,
+                                bool mustNotExist);
 
     ServerContext& m_context;
     std::unique_ptr<LoginThrottle> m_throttle;

@@ -4,8 +4,7 @@ namespace Canto {
 
 ClientSession::ClientSession(QString id, QString host, Writer writer, Closer closer)
     : m_id(std::move(id)), m_host(std::move(host)), m_writer(std::move(writer)), m_closer(std::move(closer))
-{
-}
+{}
 
 void ClientSession::send(const XmlElement& stanza)
 {

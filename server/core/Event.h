@@ -26,18 +26,12 @@ public:
     QVariant value(const QString& field) const { return m_fields.value(field); }
     void set(const QString& field, const QVariant& value) { m_fields.insert(field, value); }
 
-    template<typename T>
-    T get(const QString& field) const
-    {
-        return m_fields.value(field).template value<T>();
-    }
-    template<typename T>
-    void setPointer(const QString& field, T* pointer)
+    template <typename T> T get(const QString& field) const { return m_fields.value(field).template value<T>(); }
+    template <typename T> void setPointer(const QString& field, T* pointer)
     {
         m_fields.insert(field, QVariant::fromValue(static_cast<void*>(pointer)));
     }
-    template<typename T>
-    T* pointer(const QString& field) const
+    template <typename T> T* pointer(const QString& field) const
     {
         return static_cast<T*>(m_fields.value(field).template value<void*>());
     }

@@ -71,8 +71,7 @@ private:
     };
 
     QVariant runHandlers(const QString& name, Event& event) const;
-    QVariant runWrapped(const std::vector<WrapperEntry>& chain, size_t index, const QString& name,
-                        Event& event) const;
+    QVariant runWrapped(const std::vector<WrapperEntry>& chain, size_t index, const QString& name, Event& event) const;
 
     // Sorted handler lists, shared so that a fire in progress keeps the list it started with.
     QHash<QString, std::shared_ptr<const HandlerList>> m_handlers;

@@ -9,8 +9,7 @@ namespace Canto {
 Host::Host(QString name, Type type, QString componentModule, Route route, QObject* parent)
     : QObject(parent), m_name(std::move(name)), m_type(type), m_componentModule(std::move(componentModule)),
       m_route(std::move(route))
-{
-}
+{}
 
 QString Host::typeName() const
 {

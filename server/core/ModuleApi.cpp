@@ -67,8 +67,7 @@ ModuleApi::ModuleApi(ServerContext& context, QString name, QString host, QJsonOb
     : QObject(parent), m_context(context), m_name(std::move(name)), m_host(std::move(host)),
       m_metadata(std::move(metadata)), m_categoryName("canto.mod." + m_name.toUtf8()),
       m_category(m_categoryName.constData())
-{
-}
+{}
 
 ModuleApi::~ModuleApi()
 {
@@ -155,13 +154,11 @@ const OptionReader& ModuleApi::options() const
         static const Config empty;
         const Config& config = m_context.config ? *m_context.config : empty;
         ConfigPaths paths{m_context.configDirectory, m_context.dataDirectory, m_context.sourceDirectory};
-        m_options = std::make_unique<OptionReader>(config, m_host, paths, directory(),
-                                                   [this](const OptionWarning& warning) {
-                                                       log(warning.level == OptionWarning::Level::Error
-                                                               ? LogLevel::Error
-                                                               : LogLevel::Warn,
-                                                           warning.toString());
-                                                   });
+        m_options =
+            std::make_unique<OptionReader>(config, m_host, paths, directory(), [this](const OptionWarning& warning) {
+                log(warning.level == OptionWarning::Level::Error ? LogLevel::Error : LogLevel::Warn,
+                    warning.toString());
+            });
     }
     return *m_options;
 }
@@ -268,7 +265,7 @@ ModuleApi::HookId ModuleApi::hookGlobal(const QString& event, EventBus::Handler 
 }
 
 ModuleApi::HookId ModuleApi::hookObjectEvent(EventBus& bus, const QString& event, EventBus::Handler handler,
-                                            double priority)
+                                             double priority)
 {
     return record(bus, event, bus.addHandler(event, std::move(handler), priority), false);
 }
@@ -291,8 +288,8 @@ bool ModuleApi::unhook(const QString& event, HookId id)
 {
     for (auto it = m_registrations.begin(); it != m_registrations.end(); ++it) {
         if (it->id == id && it->event == event) {
-            const bool removed = it->bus && (it->isWrapper ? it->bus->removeWrapper(event, id)
-                                                           : it->bus->removeHandler(event, id));
+            const bool removed =
+                it->bus && (it->isWrapper ? it->bus->removeWrapper(event, id) : it->bus->removeHandler(event, id));
             m_registrations.erase(it);
             return removed;
         }
@@ -376,8 +373,8 @@ QFuture<Result<XmlElement>> ModuleApi::sendIq(const XmlElement& iq, Session* ori
         }
         const QString responder = e.stanza->attribute(u"from");
         const QString responseId = e.stanza->attribute(u"id");
-        const auto it = std::find_if(m_pendingIqs.begin(), m_pendingIqs.end(),
-                                     [&](const auto& p) { return p->key == key; });
+        const auto it =
+            std::find_if(m_pendingIqs.begin(), m_pendingIqs.end(), [&](const auto& p) { return p->key == key; });
         if (it == m_pendingIqs.end() || (*it)->id != responseId) {
             return {};
         }
@@ -617,7 +614,7 @@ void ModuleApi::provides(const QString& name, QVariantMap item)
     addItem(name + u"-provider"_s, item);
 }
 
-template<typename Store, typename Open>
+template <typename Store, typename Open>
 static Result<std::shared_ptr<Store>> openStoreWith(const ServerContext& context, const QString& host,
                                                     const QString& module, const QString& store, Open open)
 {
@@ -632,26 +629,23 @@ static Result<std::shared_ptr<Store>> openStoreWith(const ServerContext& context
 
 Result<std::shared_ptr<KeyValueStore>> ModuleApi::openKeyValueStore(const QString& store)
 {
-    return openStoreWith<KeyValueStore>(m_context, m_host, m_name, store,
-                                        [](StorageManager& s, const QString& h, const QString& n) {
-                                            return s.openKeyValue(h, n);
-                                        });
+    return openStoreWith<KeyValueStore>(
+        m_context, m_host, m_name, store,
+        [](StorageManager& s, const QString& h, const QString& n) { return s.openKeyValue(h, n); });
 }
 
 Result<std::shared_ptr<MapStore>> ModuleApi::openMapStore(const QString& store)
 {
-    return openStoreWith<MapStore>(m_context, m_host, m_name, store,
-                                   [](StorageManager& s, const QString& h, const QString& n) {
-                                       return s.openMap(h, n);
-                                   });
+    return openStoreWith<MapStore>(
+        m_context, m_host, m_name, store,
+        [](StorageManager& s, const QString& h, const QString& n) { return s.openMap(h, n); });
 }
 
 Result<std::shared_ptr<ArchiveStore>> ModuleApi::openArchiveStore(const QString& store)
 {
-    return openStoreWith<ArchiveStore>(m_context, m_host, m_name, store,
-                                       [](StorageManager& s, const QString& h, const QString& n) {
-                                           return s.openArchive(h, n);
-                                       });
+    return openStoreWith<ArchiveStore>(
+        m_context, m_host, m_name, store,
+        [](StorageManager& s, const QString& h, const QString& n) { return s.openArchive(h, n); });
 }
 
 MeasureFactory& ModuleApi::measure()
@@ -713,8 +707,7 @@ void ModuleApi::cleanup()
         }
     }
     while (!m_pendingIqs.empty()) {
-        finishIq(m_pendingIqs.front()->key,
-                 Result<XmlElement>::failure(u"cancelled"_s, u"The module was unloaded"_s));
+        finishIq(m_pendingIqs.front()->key, Result<XmlElement>::failure(u"cancelled"_s, u"The module was unloaded"_s));
     }
     qDeleteAll(m_timers.children());
     m_sharedRefs.clear();

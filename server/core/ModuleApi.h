@@ -144,8 +144,7 @@ public:
     /// Resolves a shared path like Prosody: "foo" → "/<host>/<module>/foo",
     /// "mod/foo" → "/<host>/mod/foo", "host/mod/foo" and "/abs/path" as given.
     QString sharedPath(const QString& path) const;
-    template<typename T>
-    std::shared_ptr<T> shared(const QString& path)
+    template <typename T> std::shared_ptr<T> shared(const QString& path)
     {
         Q_ASSERT(m_context.sharedTables);
         auto table = m_context.sharedTables->get<T>(sharedPath(path));

@@ -37,8 +37,8 @@ QStringList ModuleManager::builtinModules()
 
 QStringList ModuleManager::componentInheritableModules()
 {
-    return {u"tls"_s,  u"saslauth"_s, u"dialback"_s, u"iq"_s,
-            u"s2s"_s,  u"s2s_bidi"_s, u"smacks"_s,   u"server_contact_info"_s};
+    return {u"tls"_s, u"saslauth"_s, u"dialback"_s, u"iq"_s,
+            u"s2s"_s, u"s2s_bidi"_s, u"smacks"_s,   u"server_contact_info"_s};
 }
 
 QStringList ModuleManager::modulesForHost(bool isComponent, const QString& componentModule,
@@ -346,7 +346,7 @@ void ModuleManager::unloadAll(const QString& host)
 }
 
 std::vector<std::pair<QString, QVariant>> ModuleManager::hostItemsWithSource(const QString& host,
-                                                                              const QString& key) const
+                                                                             const QString& key) const
 {
     std::vector<std::pair<QString, QVariant>> items;
     const auto collect = [&](const QString& h) {

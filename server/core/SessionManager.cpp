@@ -1,11 +1,11 @@
 #include "server/core/SessionManager.h"
 
+#include "server/config/Config.h"
 #include "server/core/ClientSession.h"
 #include "server/core/EventBus.h"
 #include "server/core/Host.h"
 #include "server/core/HostManager.h"
 #include "server/core/ServerContext.h"
-#include "server/config/Config.h"
 #include "shared/Jid.h"
 
 #include <QLoggingCategory>

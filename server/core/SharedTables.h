@@ -15,8 +15,7 @@ class SharedTables
 public:
     /// The object at `path`, created default-constructed by the first caller. Callers must agree
     /// on the type T for one path.
-    template<typename T>
-    std::shared_ptr<T> get(const QString& path)
+    template <typename T> std::shared_ptr<T> get(const QString& path)
     {
         if (auto existing = m_entries.value(path).lock()) {
             return std::static_pointer_cast<T>(existing);

@@ -104,8 +104,7 @@ QString LogManager::configure(const Config& config, const QString& dataDirectory
     for (const Sink& sink : m_sinks) {
         m_minimum = std::min(m_minimum, sink.minimum);
     }
-    QLoggingCategory::setFilterRules(m_minimum == Level::Debug ? u"canto.*.debug=true"_s
-                                                               : u"canto.*.debug=false"_s);
+    QLoggingCategory::setFilterRules(m_minimum == Level::Debug ? u"canto.*.debug=true"_s : u"canto.*.debug=false"_s);
     return problem;
 }
 

@@ -18,19 +18,17 @@ std::shared_ptr<MetricFamily> declare(MetricsRegistry& registry, MetricType type
 } // namespace
 
 ServerMetrics::ServerMetrics(MetricsRegistry& registry)
-    : m_registry(registry),
-      m_connections(declare(registry, MetricType::Gauge, u"canto_c2s_connections"_s,
-                            u"Open client connections"_s, {u"type"_s, u"ip_family"_s})),
+    : m_registry(registry), m_connections(declare(registry, MetricType::Gauge, u"canto_c2s_connections"_s,
+                                                  u"Open client connections"_s, {u"type"_s, u"ip_family"_s})),
       m_logins(declare(registry, MetricType::Counter, u"canto_c2s_logins"_s, u"Successful client logins"_s,
                        {u"host"_s, u"mechanism"_s})),
       m_loginFailures(declare(registry, MetricType::Counter, u"canto_c2s_auth_failures"_s,
                               u"Failed client authentication attempts"_s, {u"host"_s, u"mechanism"_s})),
       m_streamErrors(declare(registry, MetricType::Counter, u"canto_c2s_stream_errors"_s,
                              u"Client streams closed with a stream error"_s, {u"condition"_s})),
-      m_stanzasIn(declare(registry, MetricType::Counter, u"canto_stanzas_in"_s,
-                          u"Stanzas received from clients"_s, {u"kind"_s}))
-{
-}
+      m_stanzasIn(declare(registry, MetricType::Counter, u"canto_stanzas_in"_s, u"Stanzas received from clients"_s,
+                          {u"kind"_s}))
+{}
 
 Metric* ServerMetrics::series(const std::shared_ptr<MetricFamily>& family, const QStringList& labels)
 {

@@ -10,9 +10,9 @@
 #include <QLoggingCategory>
 #include <QPointer>
 
-#include <cstring>
 #include <QSslCertificate>
 #include <QtConcurrent>
+#include <cstring>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -136,8 +136,8 @@ Result<void> CertificateStore::load(const QString& host, const Paths& paths)
     }
     ContextPtr tls(raw);
     SSL_CTX_set_min_proto_version(raw, TLS1_2_VERSION);
-    SSL_CTX_set_mode(raw, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
-                              SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_mode(raw,
+                     SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_CTX_set_options(raw, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
     const QByteArray certPath = QFile::encodeName(paths.certificate);
     const QByteArray keyPath = QFile::encodeName(paths.key);

@@ -3,8 +3,8 @@
 #include "server/auth/ChannelBinding.h"
 #include "server/auth/LoginThrottle.h"
 #include "server/auth/SaslPlain.h"
-#include "server/config/Config.h"
 #include "server/auth/ScramServer.h"
+#include "server/config/Config.h"
 #include "server/core/AccountManager.h"
 #include "server/core/ClientSession.h"
 #include "server/core/EventBus.h"
@@ -210,8 +210,7 @@ void ClientConnection::closeStream(const QString& condition, const QString& text
         out += StreamError(condition, text).toXml();
         qCInfo(lcC2s).noquote() << id() << "stream error" << condition << text;
         if (m_context.serverMetrics) {
-            m_context.serverMetrics->streamError(StreamError::isDefinedCondition(condition) ? condition
-                                                                                             : u"other"_s);
+            m_context.serverMetrics->streamError(StreamError::isDefinedCondition(condition) ? condition : u"other"_s);
         }
     }
     out += u"</stream:stream>"_s;
@@ -322,11 +321,10 @@ void ClientConnection::sendFeatures()
     }
     if (Host* host = m_context.hosts->host(m_host)) {
         Event event(m_session.get(), &features);
-        host->events().fire(m_session->isAuthenticated() ? u"stream-features"_s : u"stream-features/pre-auth"_s,
-                            event);
+        host->events().fire(m_session->isAuthenticated() ? u"stream-features"_s : u"stream-features/pre-auth"_s, event);
     }
-    write(features.toXml(Ns::Client).replace(u"<features xmlns='http://etherx.jabber.org/streams'"_s,
-                                              u"<stream:features"_s)
+    write(features.toXml(Ns::Client)
+              .replace(u"<features xmlns='http://etherx.jabber.org/streams'"_s, u"<stream:features"_s)
               .replace(u"</features>"_s, u"</stream:features>"_s));
 }
 
@@ -431,9 +429,9 @@ void ClientConnection::handleAuth(const XmlElement& element)
                 }
             }
         }
-        m_sasl = std::make_unique<ScramServer>(parsed->first, parsed->second, m_host, bindings,
-                                               m_context.accounts ? m_context.accounts->fakeSaltSecret()
-                                                                  : QByteArray());
+        m_sasl =
+            std::make_unique<ScramServer>(parsed->first, parsed->second, m_host, bindings,
+                                          m_context.accounts ? m_context.accounts->fakeSaltSecret() : QByteArray());
     }
     const std::optional<QByteArray> initial = decodeSasl(element.text());
     if (!initial) {
@@ -484,18 +482,19 @@ void ClientConnection::handleStep(const SaslStep& step)
                 if (creds) {
                     found = creds.value();
                 } else {
-                    qCWarning(lcC2s).noquote() << id() << "account lookup failed for" << username << "-"
-                                               << creds.error().toString();
+                    qCWarning(lcC2s).noquote()
+                        << id() << "account lookup failed for" << username << "-" << creds.error().toString();
                 }
                 if (m_sasl->isCredentialCheckExpensive()) {
                     SaslMechanism* mech = m_sasl.get();
-                    QtConcurrent::run([mech, found] { return mech->provideCredentials(found); })
-                        .then(this, [this, mech](SaslStep next) {
-                            if (m_sasl.get() == mech) {
-                                m_saslBusy = false;
-                                handleStep(next);
-                            }
-                        });
+                    QtConcurrent::run([mech, found] {
+                        return mech->provideCredentials(found);
+                    }).then(this, [this, mech](SaslStep next) {
+                        if (m_sasl.get() == mech) {
+                            m_saslBusy = false;
+                            handleStep(next);
+                        }
+                    });
                 } else {
                     m_saslBusy = false;
                     handleStep(m_sasl->provideCredentials(found));
@@ -569,9 +568,9 @@ void ClientConnection::handleIqBeforeBind(const XmlElement& iq)
     if (type == u"set"_s && bind) {
         Result<QString> bound = m_context.sessions->bind(*m_session, bind->childText(u"resource", Ns::Bind));
         if (!bound) {
-            XmlElement error = Stanza::errorReply(iq, bound.error().condition == u"conflict"_s ? u"cancel"_s
-                                                                                                 : u"modify"_s,
-                                                  bound.error().condition, bound.error().text);
+            XmlElement error =
+                Stanza::errorReply(iq, bound.error().condition == u"conflict"_s ? u"cancel"_s : u"modify"_s,
+                                   bound.error().condition, bound.error().text);
             error.removeAttribute(u"to");
             writeElement(error);
             return;
@@ -579,8 +578,8 @@ void ClientConnection::handleIqBeforeBind(const XmlElement& iq)
         XmlElement result(u"iq"_s, Ns::Client.toString());
         result.setAttribute(u"type"_s, u"result"_s);
         result.setAttribute(u"id"_s, iq.attribute(u"id"));
-        result.addChild(u"bind"_s, Ns::Bind.toString()).addTextChild(u"jid"_s, Ns::Bind.toString(),
-                                                                      m_session->fullJid());
+        result.addChild(u"bind"_s, Ns::Bind.toString())
+            .addTextChild(u"jid"_s, Ns::Bind.toString(), m_session->fullJid());
         writeElement(result);
         m_state = State::Bound;
         m_negotiationTimer.stop();

@@ -34,7 +34,7 @@ StreamSocket::StreamSocket(qintptr descriptor, QObject* parent) : QObject(parent
 {
     const int flags = ::fcntl(m_fd, F_GETFL);
     ::fcntl(m_fd, F_SETFL, flags | O_NONBLOCK);
-    sockaddr_storage address {};
+    sockaddr_storage address{};
     socklen_t length = sizeof address;
     if (::getpeername(m_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
         m_peer.setAddress(reinterpret_cast<const sockaddr*>(&address));

@@ -38,8 +38,8 @@ private Q_SLOTS:
             << QStringList{u"d"_s, u"a"_s, u"b"_s, u"c"_s} << QString();
         QTest::newRow("value-halts") << QList<Spec>{{u"a"_s, 2, {}}, {u"b"_s, 1, u"stop"_s}, {u"c"_s, 0, {}}}
                                      << QStringList{u"a"_s, u"b"_s} << u"stop"_s;
-        QTest::newRow("false-halts-too") << QList<Spec>{{u"a"_s, 1, u"false"_s}, {u"b"_s, 0, {}}}
-                                         << QStringList{u"a"_s} << u"false"_s;
+        QTest::newRow("false-halts-too") << QList<Spec>{{u"a"_s, 1, u"false"_s}, {u"b"_s, 0, {}}} << QStringList{u"a"_s}
+                                         << u"false"_s;
         QTest::newRow("first-of-equal-priority-halts")
             << QList<Spec>{{u"a"_s, 0, u"x"_s}, {u"b"_s, 0, u"y"_s}} << QStringList{u"a"_s} << u"x"_s;
         QTest::newRow("no-handlers") << QList<Spec>{} << QStringList{} << QString();
@@ -81,7 +81,10 @@ private Q_SLOTS:
     {
         EventBus bus;
         int calls = 0;
-        bus.addHandler(u"a"_s, [&](Event&) { ++calls; return QVariant(); });
+        bus.addHandler(u"a"_s, [&](Event&) {
+            ++calls;
+            return QVariant();
+        });
         bus.fire(u"b"_s);
         QCOMPARE(calls, 0);
         bus.fire(u"a"_s);
@@ -92,8 +95,14 @@ private Q_SLOTS:
     {
         EventBus bus;
         QStringList calls;
-        const auto a = bus.addHandler(u"e"_s, [&](Event&) { calls << u"a"_s; return QVariant(); });
-        bus.addHandler(u"e"_s, [&](Event&) { calls << u"b"_s; return QVariant(); });
+        const auto a = bus.addHandler(u"e"_s, [&](Event&) {
+            calls << u"a"_s;
+            return QVariant();
+        });
+        bus.addHandler(u"e"_s, [&](Event&) {
+            calls << u"b"_s;
+            return QVariant();
+        });
         QVERIFY(bus.removeHandler(u"e"_s, a));
         QVERIFY(!bus.removeHandler(u"e"_s, a));
         bus.fire(u"e"_s);
@@ -111,11 +120,17 @@ private Q_SLOTS:
             [&](Event&) {
                 calls << u"first"_s;
                 bus.removeHandler(u"e"_s, second);
-                bus.addHandler(u"e"_s, [&](Event&) { calls << u"late"_s; return QVariant(); });
+                bus.addHandler(u"e"_s, [&](Event&) {
+                    calls << u"late"_s;
+                    return QVariant();
+                });
                 return QVariant();
             },
             1);
-        second = bus.addHandler(u"e"_s, [&](Event&) { calls << u"second"_s; return QVariant(); });
+        second = bus.addHandler(u"e"_s, [&](Event&) {
+            calls << u"second"_s;
+            return QVariant();
+        });
         bus.fire(u"e"_s);
         QCOMPARE(calls, (QStringList{u"first"_s, u"second"_s}));
     }
@@ -123,8 +138,17 @@ private Q_SLOTS:
     void handlersSeeAndChangeEventData()
     {
         EventBus bus;
-        bus.addHandler(u"e"_s, [](Event& e) { e.set(u"n"_s, e.value(u"n"_s).toInt() + 1); return QVariant(); }, 1);
-        bus.addHandler(u"e"_s, [](Event& e) { e.set(u"n"_s, e.value(u"n"_s).toInt() * 10); return QVariant(); });
+        bus.addHandler(
+            u"e"_s,
+            [](Event& e) {
+                e.set(u"n"_s, e.value(u"n"_s).toInt() + 1);
+                return QVariant();
+            },
+            1);
+        bus.addHandler(u"e"_s, [](Event& e) {
+            e.set(u"n"_s, e.value(u"n"_s).toInt() * 10);
+            return QVariant();
+        });
         Event event;
         event.set(u"n"_s, 1);
         bus.fire(u"e"_s, event);
@@ -135,7 +159,10 @@ private Q_SLOTS:
     {
         EventBus bus;
         QStringList trace;
-        bus.addHandler(u"e"_s, [&](Event&) { trace << u"handler"_s; return QVariant(u"r"_s); });
+        bus.addHandler(u"e"_s, [&](Event&) {
+            trace << u"handler"_s;
+            return QVariant(u"r"_s);
+        });
         const auto wrap = [&trace](const QString& label) {
             return [&trace, label](const EventBus::Next& next, const QString& name, Event& event) {
                 trace << label + u">"_s;
@@ -149,8 +176,8 @@ private Q_SLOTS:
         bus.addWrapper(QString(), wrap(u"g2"_s));
         bus.addWrapper(u"e"_s, wrap(u"e2"_s));
         const QVariant result = bus.fire(u"e"_s);
-        QCOMPARE(trace, (QStringList{u"e2>"_s, u"e1>"_s, u"g2>"_s, u"g1>"_s, u"handler"_s, u"<g1"_s, u"<g2"_s,
-                                     u"<e1"_s, u"<e2"_s}));
+        QCOMPARE(trace, (QStringList{u"e2>"_s, u"e1>"_s, u"g2>"_s, u"g1>"_s, u"handler"_s, u"<g1"_s, u"<g2"_s, u"<e1"_s,
+                                     u"<e2"_s}));
         QCOMPARE(result.toString(), u"rg1g2e1e2"_s);
 
         trace.clear();
@@ -162,11 +189,16 @@ private Q_SLOTS:
     {
         EventBus bus;
         QStringList calls;
-        bus.addHandler(u"a"_s, [&](Event&) { calls << u"a"_s; return QVariant(); });
-        bus.addHandler(u"b"_s, [&](Event&) { calls << u"b"_s; return QVariant(); });
-        const auto id = bus.addWrapper(u"a"_s, [](const EventBus::Next& next, const QString&, Event& e) {
-            return next(u"b"_s, e);
+        bus.addHandler(u"a"_s, [&](Event&) {
+            calls << u"a"_s;
+            return QVariant();
         });
+        bus.addHandler(u"b"_s, [&](Event&) {
+            calls << u"b"_s;
+            return QVariant();
+        });
+        const auto id = bus.addWrapper(
+            u"a"_s, [](const EventBus::Next& next, const QString&, Event& e) { return next(u"b"_s, e); });
         bus.fire(u"a"_s);
         QCOMPARE(calls, QStringList{u"b"_s});
         QVERIFY(bus.removeWrapper(u"a"_s, id));
