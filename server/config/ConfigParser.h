@@ -37,7 +37,7 @@ public:
     void parseText(const QByteArray& text, const QString& fileName, const QString& baseDirectory);
 
     /// The sections: global ("*") first, then hosts in order of first declaration.
-    QList<ConfigSection> sections() const { return m_sections; }
+    const QList<ConfigSection>& sections() const { return m_sections; }
     /// Errors and warnings in the order they were found.
     const QList<ConfigProblem>& problems() const { return m_problems; }
     bool hasErrors() const;
