@@ -4,7 +4,9 @@
 #include "shared/Result.h"
 
 #include <QFuture>
+#include <QMetaMethod>
 #include <QSqlDatabase>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -54,6 +56,37 @@ template <typename T> Result<T> awaitResult(QFuture<Result<T>> future)
     if (!QTest::qWaitFor([&] { return future.isFinished(); }, 30000))
         return Error{QStringLiteral("timeout"), QStringLiteral("storage call did not finish")};
     return future.result();
+}
+
+/// Runs a storage test class twice: once over every driver with all test functions except
+/// `sqlOnly`, then over the SQL drivers only with just `sqlOnly` (tests on raw database rows,
+/// which the memory driver does not have). T(bool sqlOnly) selects the driver rows.
+template <typename T> int runSplitByDriver(int argc, char* argv[], const QStringList& sqlOnly)
+{
+    Q_UNUSED(argc);
+    const QString program = QString::fromLocal8Bit(argv[0]);
+    QStringList common{program};
+    const QMetaObject& meta = T::staticMetaObject;
+    for (int i = meta.methodOffset(); i < meta.methodCount(); ++i) {
+        const QMetaMethod method = meta.method(i);
+        const QString name = QString::fromLatin1(method.name());
+        if (method.methodType() != QMetaMethod::Slot || method.access() != QMetaMethod::Private ||
+            method.parameterCount() != 0 || name.endsWith(QLatin1String("_data")) || sqlOnly.contains(name) ||
+            name == QLatin1String("init") || name == QLatin1String("cleanup") ||
+            name.startsWith(QLatin1String("initTestCase")) || name.startsWith(QLatin1String("cleanupTestCase")))
+            continue;
+        common << name;
+    }
+    int status = 0;
+    {
+        T everyDriver(false);
+        status |= QTest::qExec(&everyDriver, common);
+    }
+    {
+        T sqlDrivers(true);
+        status |= QTest::qExec(&sqlDrivers, QStringList{program} + sqlOnly);
+    }
+    return status;
 }
 
 } // namespace Canto
