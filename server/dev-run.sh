@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake/install-deps.sh run
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros
 cmake --preset release >/dev/null
 cmake --build --preset release --target cantod cantoctl
 echo "Create an account with: build/release/server/cantoctl/cantoctl --data-dir .dev-data adduser you@localhost"
