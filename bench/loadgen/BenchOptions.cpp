@@ -35,7 +35,8 @@ std::string BenchOptions::usage()
            "  --port N                    c2s port (default 5222)\n"
            "  --domain NAME               XMPP domain (default localhost)\n"
            "  --tls none|starttls|direct  transport security (default none)\n"
-           "  --mech auto|PLAIN|SCRAM-SHA-1|SCRAM-SHA-256  SASL mechanism (default auto: SCRAM-SHA-1 if offered)\n"
+           "  --mech auto|PLAIN|SCRAM-SHA-1|SCRAM-SHA-256[-PLUS]  SASL mechanism (default auto: SCRAM-SHA-1 if\n"
+           "                             offered; -PLUS binds to the TLS channel with tls-exporter)\n"
            "  --clients N                 connections to open and hold (default 1000)\n"
            "  --concurrency N             logins in flight at once (default 200)\n"
            "  --hold-seconds S            keep all sessions open this long before measuring memory (default 5)\n"
@@ -104,7 +105,8 @@ std::optional<std::string> BenchOptions::parse(int argc, char** argv)
                 ok = false;
         } else if (arg == "--mech") {
             mechanism = value;
-            ok = value == "auto" || value == "PLAIN" || value == "SCRAM-SHA-1" || value == "SCRAM-SHA-256";
+            ok = value == "auto" || value == "PLAIN" || value == "SCRAM-SHA-1" || value == "SCRAM-SHA-256" ||
+                 value == "SCRAM-SHA-1-PLUS" || value == "SCRAM-SHA-256-PLUS";
         } else if (arg == "--clients")
             ok = parseNumber(value, clients) && clients > 0;
         else if (arg == "--concurrency")

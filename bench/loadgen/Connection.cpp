@@ -7,7 +7,9 @@
 #include "XmlElement.h"
 
 #include <algorithm>
+
 #include <cstdio>
+#include <openssl/ssl.h>
 
 namespace Canto::Bench {
 
@@ -321,6 +323,18 @@ void Connection::startAuth(const XmlElement& features)
         initial = std::string(1, '\0') + m_user + std::string(1, '\0') + m_env.options.password;
     } else {
         m_scram = std::make_unique<ScramClient>(mechanism, m_user, m_env.options.password, &m_env.scramCache);
+        if (m_scram->isPlus()) {
+            // RFC 9266 tls-exporter: 32 bytes, label "EXPORTER-Channel-Binding", no context.
+            std::string exporter(32, '\0');
+            static constexpr char label[] = "EXPORTER-Channel-Binding";
+            if (!m_transport.ssl() ||
+                SSL_export_keying_material(m_transport.ssl(), reinterpret_cast<unsigned char*>(exporter.data()),
+                                           exporter.size(), label, sizeof label - 1, nullptr, 0, 0) != 1) {
+                fail("channel-binding-unavailable");
+                return;
+            }
+            m_scram->setChannelBinding("tls-exporter", exporter);
+        }
         initial = m_scram->clientFirst();
     }
     send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='" + mechanism + "'>" + Base64::encode(initial) +

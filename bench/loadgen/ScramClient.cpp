@@ -62,6 +62,11 @@ std::string randomNonce()
 ScramClient::ScramClient(std::string_view mechanism, std::string user, std::string password, ScramKeyCache* cache)
     : m_mechanism(mechanism), m_user(std::move(user)), m_password(std::move(password)), m_cache(cache)
 {
+    constexpr std::string_view plusSuffix = "-PLUS";
+    if (mechanism.size() > plusSuffix.size() && mechanism.substr(mechanism.size() - plusSuffix.size()) == plusSuffix) {
+        m_plus = true;
+        mechanism.remove_suffix(plusSuffix.size());
+    }
     if (mechanism == "SCRAM-SHA-1")
         m_digestName = "SHA1";
     else if (mechanism == "SCRAM-SHA-256")
@@ -106,7 +111,8 @@ std::string ScramClient::clientFirst()
     if (m_clientNonce.empty())
         m_clientNonce = randomNonce();
     m_clientFirstBare = "n=" + escapeName(m_user) + ",r=" + m_clientNonce;
-    return "n,," + m_clientFirstBare;
+    m_gs2Header = m_plus ? "p=" + m_bindingType + ",," : std::string("n,,");
+    return m_gs2Header + m_clientFirstBare;
 }
 
 std::optional<std::string> ScramClient::clientFinal(std::string_view serverFirst)
@@ -137,7 +143,9 @@ std::optional<std::string> ScramClient::clientFinal(std::string_view serverFirst
     const std::string salted = saltedPassword(*salt, iterations);
     const std::string clientKey = hmac(salted, "Client Key");
     const std::string storedKey = hash(clientKey);
-    const std::string withoutProof = "c=biws,r=" + std::string(*nonce); // biws = base64("n,,")
+    // c= carries the gs2 header, plus the binding data with -PLUS (biws = base64("n,,")).
+    const std::string withoutProof =
+        "c=" + Base64::encode(m_gs2Header + (m_plus ? m_bindingData : std::string())) + ",r=" + std::string(*nonce);
     const std::string authMessage = m_clientFirstBare + "," + std::string(serverFirst) + "," + withoutProof;
     const std::string clientSignature = hmac(storedKey, authMessage);
     std::string proof = clientKey;

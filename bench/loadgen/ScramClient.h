@@ -8,13 +8,14 @@ namespace Canto::Bench {
 
 class ScramKeyCache;
 
-// Client side of SASL SCRAM-SHA-1 / SCRAM-SHA-256 (RFC 5802, RFC 7677) without channel binding
-// (gs2 header "n,,"). Messages are raw (not base64); the caller does the SASL framing.
+// Client side of SASL SCRAM-SHA-1 / SCRAM-SHA-256 (RFC 5802, RFC 7677) and their -PLUS variants
+// with the tls-exporter channel binding (RFC 9266; set it with setChannelBinding before
+// clientFirst). Messages are raw (not base64); the caller does the SASL framing.
 // Usage: clientFirst() -> clientFinal(serverFirst) -> verifyServerFinal(serverFinal).
 class ScramClient
 {
 public:
-    // mechanism: "SCRAM-SHA-1" or "SCRAM-SHA-256". cache may be null.
+    // mechanism: "SCRAM-SHA-1", "SCRAM-SHA-256" or one of them with "-PLUS". cache may be null.
     ScramClient(std::string_view mechanism, std::string user, std::string password, ScramKeyCache* cache);
 
     bool isSupported() const { return m_digestName != nullptr; }
@@ -24,6 +25,14 @@ public:
     // Checks the server signature (v=) of the server-final message (the <success/> payload).
     bool verifyServerFinal(std::string_view serverFinal);
     const std::string& error() const { return m_error; }
+
+    bool isPlus() const { return m_plus; }
+    // Channel binding for -PLUS: its type name and the data (e.g. the tls-exporter value).
+    void setChannelBinding(std::string type, std::string data)
+    {
+        m_bindingType = std::move(type);
+        m_bindingData = std::move(data);
+    }
 
     // Fixed nonce for deterministic tests (normally random).
     void setClientNonce(std::string nonce) { m_clientNonce = std::move(nonce); }
@@ -42,6 +51,10 @@ private:
     std::string m_clientFirstBare;
     std::string m_serverSignature;
     std::string m_error;
+    bool m_plus = false;
+    std::string m_bindingType;
+    std::string m_bindingData;
+    std::string m_gs2Header = "n,,";
 };
 
 } // namespace Canto::Bench

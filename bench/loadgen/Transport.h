@@ -33,6 +33,8 @@ public:
     bool connectTo(const sockaddr_in& address);
     // Starts a client TLS handshake on the connected socket (direct TLS or after <proceed/>).
     void startTls(SSL_CTX* context, const std::string& serverName);
+    // The TLS connection, once started (for channel binding); nullptr without TLS.
+    SSL* ssl() const { return m_ssl; }
 
     // Reacts to epoll events (or to nothing, after queueing output) and returns Event bits.
     // Received plaintext is appended to `input`.
