@@ -208,13 +208,7 @@ Result<void> ServerApplication::start()
                                      u"No VirtualHost is defined: users would have nowhere to log in"_s);
     }
     for (const QString& name : m_hosts->hostNames()) {
-        const ConfigSection* section = m_config.section(name);
-        const bool component = section->kind() == ConfigSection::Kind::Component;
-        const QStringList modules = ModuleManager::modulesForHost(
-            component, section->componentModule(), stringList(m_config.rawGet(GlobalHost, u"modules_enabled"_s)),
-            stringList(m_config.rawGet(GlobalHost, u"modules_disabled"_s)),
-            stringList(m_config.rawGet(name, u"modules_enabled"_s)),
-            stringList(m_config.rawGet(name, u"modules_disabled"_s)), m_modules->availableModules());
+        const QStringList modules = m_modules->modulesForHost(m_config, name);
         m_modules->loadAll(name, modules);
         const auto failed = m_modules->failedModules(name);
         for (auto it = failed.cbegin(); it != failed.cend(); ++it) {

@@ -1,5 +1,6 @@
 #include "server/core/ModuleManager.h"
 
+#include "server/config/Config.h"
 #include "server/core/EventBus.h"
 #include "server/core/Host.h"
 #include "server/core/HostManager.h"
@@ -19,6 +20,18 @@ Q_LOGGING_CATEGORY(lcModules, "canto.core.modules")
 namespace Canto {
 
 namespace {
+QStringList stringList(const ConfigValue& value)
+{
+    QStringList list;
+    if (value.isString()) {
+        list << value.toString();
+    }
+    for (const ConfigValue& item : value.array()) {
+        list << item.toString();
+    }
+    return list;
+}
+
 QString reverseKey(const QString& host, const QString& name)
 {
     return host + u'|' + name;
@@ -80,6 +93,18 @@ QStringList ModuleManager::modulesForHost(bool isComponent, const QString& compo
         }
     }
     return result;
+}
+
+QStringList ModuleManager::modulesForHost(const Config& config, const QString& host) const
+{
+    const ConfigSection* section = config.section(host);
+    const bool component = section && section->kind() == ConfigSection::Kind::Component;
+    const QString global = QString(Config::Global.toString());
+    return modulesForHost(component, section ? section->componentModule() : QString(),
+                          stringList(config.rawGet(global, u"modules_enabled"_s)),
+                          stringList(config.rawGet(global, u"modules_disabled"_s)),
+                          stringList(config.rawGet(host, u"modules_enabled"_s)),
+                          stringList(config.rawGet(host, u"modules_disabled"_s)), availableModules());
 }
 
 ModuleManager::ModuleManager(ServerContext& context, QObject* parent) : QObject(parent), m_context(context)

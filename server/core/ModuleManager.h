@@ -15,6 +15,7 @@
 
 namespace Canto {
 
+class Config;
 class ModuleFactory;
 struct ServerContext;
 
@@ -45,6 +46,10 @@ public:
                                       const QStringList& available = {});
 
     explicit ModuleManager(ServerContext& context, QObject* parent = nullptr);
+
+    /// modulesForHost() with the lists read from `config` (section of `host` and the global one)
+    /// and this build's available modules.
+    QStringList modulesForHost(const Config& config, const QString& host) const;
     ~ModuleManager() override;
 
     /// Ids of every module this build provides, sorted.

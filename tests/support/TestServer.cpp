@@ -19,18 +19,6 @@ namespace Canto {
 
 namespace {
 
-QStringList stringList(const ConfigValue& value)
-{
-    QStringList list;
-    if (value.isString()) {
-        list << value.toString();
-    }
-    for (const ConfigValue& item : value.array()) {
-        list << item.toString();
-    }
-    return list;
-}
-
 StorageSettings storageSettings(const TestServer::Options& options)
 {
     StorageSettings settings;
@@ -117,13 +105,7 @@ void TestServer::start()
         m_hosts->activate(name, component ? Host::Type::Component : Host::Type::Local, section->componentModule());
     }
     for (const QString& name : m_hosts->hostNames()) {
-        const ConfigSection* section = m_config.section(name);
-        const bool component = section->kind() == ConfigSection::Kind::Component;
-        const QStringList modules = ModuleManager::modulesForHost(
-            component, section->componentModule(), stringList(m_config.rawGet(u"*"_s, u"modules_enabled"_s)),
-            stringList(m_config.rawGet(u"*"_s, u"modules_disabled"_s)),
-            stringList(m_config.rawGet(name, u"modules_enabled"_s)),
-            stringList(m_config.rawGet(name, u"modules_disabled"_s)), m_modules->availableModules());
+        const QStringList modules = m_modules->modulesForHost(m_config, name);
         m_modules->loadAll(name, modules);
     }
 }
