@@ -77,7 +77,8 @@ void LoginThrottle::fail(const QString& key, milliseconds now)
     Entry& entry = *it;
     entry.lastActivity = now;
     ++entry.failures;
-    if (entry.failures < m_policy.maxFailures)
+    const int limit = key.startsWith(u"ip:") ? m_policy.maxAddressFailures : m_policy.maxFailures;
+    if (entry.failures < limit)
         return;
     // At the threshold: block; each further failure (even while blocked) doubles the block.
     entry.currentBackoff = entry.currentBackoff == milliseconds(0)

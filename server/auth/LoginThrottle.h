@@ -24,7 +24,8 @@ public:
 
     struct Policy
     {
-        int maxFailures = 5;
+        int maxFailures = 5;         ///< per account
+        int maxAddressFailures = 20; ///< per client address (offices share one behind NAT)
         std::chrono::milliseconds window = std::chrono::minutes(10);
         std::chrono::milliseconds backoff = std::chrono::minutes(1);
         std::chrono::milliseconds maxBackoff = std::chrono::hours(1);

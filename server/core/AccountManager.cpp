@@ -28,8 +28,29 @@ template <typename T> QFuture<Result<T>> failed(const Error& error)
 }
 } // namespace
 
+namespace {
+// The failed-login throttle from the config (seconds or periods like "10 minutes").
+LoginThrottle::Policy throttlePolicy(const Config* config)
+{
+    LoginThrottle::Policy policy;
+    if (!config) {
+        return policy;
+    }
+    const QString global = QString(Config::Global.toString());
+    const auto number = [&](const QString& name, int fallback) {
+        const ConfigValue v = config->get(global, name);
+        return v.isNumber() && v.toNumber() >= 1 ? int(v.toNumber()) : fallback;
+    };
+    policy.maxFailures = number(u"login_failures_per_account"_s, policy.maxFailures);
+    policy.maxAddressFailures = number(u"login_failures_per_address"_s, policy.maxAddressFailures);
+    policy.window = std::chrono::seconds(number(u"login_failure_window"_s, 600));
+    policy.backoff = std::chrono::seconds(number(u"login_failure_backoff"_s, 60));
+    return policy;
+}
+} // namespace
+
 AccountManager::AccountManager(ServerContext& context, QObject* parent)
-    : QObject(parent), m_context(context), m_throttle(std::make_unique<LoginThrottle>())
+    : QObject(parent), m_context(context), m_throttle(std::make_unique<LoginThrottle>(throttlePolicy(context.config)))
 {
     m_fakeSaltSecret.resize(32);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(m_fakeSaltSecret.data()), 8);

@@ -400,7 +400,7 @@ private Q_SLOTS:
         QVERIFY2(ok.exitCode == 0, qPrintable(ok.text + serverLog()));
     }
 
-    // Failed logins are few on purpose: cantod blocks an address after 5 (LoginThrottle).
+    // Failed logins are few on purpose: cantod throttles repeated failures (LoginThrottle).
     void scramSha1WrongPasswordRefused()
     {
         QVERIFY(m_server && m_server->isRunning());
@@ -457,7 +457,7 @@ private Q_SLOTS:
     void cantoctlPasswdWritesBothHashes()
     {
         // A restart, for two reasons: the reopened database must keep the upgraded record and
-        // its schema version, and cantod refuses a client address after 5 failed logins in 10
+        // its schema version, and cantod refuses a client address after repeated failed logins in 10
         // minutes (LoginThrottle), which the refusals this test provokes would otherwise reach.
         QVERIFY(m_server);
         m_server->stop();

@@ -16,6 +16,7 @@ class tst_LoginThrottle : public QObject
     {
         LoginThrottle::Policy policy;
         policy.maxFailures = 3;
+        policy.maxAddressFailures = 3;
         policy.window = 60s;
         policy.backoff = 10s;
         policy.maxBackoff = 40s;
@@ -25,6 +26,23 @@ class tst_LoginThrottle : public QObject
 
 private Q_SLOTS:
     void init() { m_now = 1'000'000ms; }
+
+    // Many users behind one address: the address tolerates more failures than one account.
+    void addressAndAccountLimitsDiffer()
+    {
+        LoginThrottle::Policy policy;
+        policy.maxFailures = 2;
+        policy.maxAddressFailures = 4;
+        LoginThrottle throttle(policy, [this] { return m_now; });
+        throttle.recordFailure(u"192.0.2.7"_s, u"romeo@example.org"_s);
+        throttle.recordFailure(u"192.0.2.7"_s, u"romeo@example.org"_s);
+        QVERIFY(!throttle.check(u"192.0.2.7"_s, u"romeo@example.org"_s).isAllowed); // the account
+        QVERIFY(throttle.check(u"192.0.2.7"_s, u"juliet@example.org"_s).isAllowed); // not the address
+        throttle.recordFailure(u"192.0.2.7"_s, u"juliet@example.org"_s);
+        QVERIFY(throttle.check(u"192.0.2.7"_s, u"mercutio@example.org"_s).isAllowed);
+        throttle.recordFailure(u"192.0.2.7"_s, u"mercutio@example.org"_s);
+        QVERIFY(!throttle.check(u"192.0.2.7"_s, u"tybalt@example.org"_s).isAllowed); // 4 from the address
+    }
 
     void blocksAfterMaxFailures()
     {
@@ -103,6 +121,7 @@ private Q_SLOTS:
     {
         LoginThrottle::Policy policy;
         policy.maxFailures = 1;
+        policy.maxAddressFailures = 1;
         policy.window = 5s;
         policy.backoff = 30s;
         LoginThrottle throttle(policy, [this] { return m_now; });
