@@ -30,7 +30,7 @@ public:
     using Module::Module;
     Result<void> load() override;
 
-    /// Runs every due task of this host once; returns how many ran (after the store answers).
+    /// Runs every due task of this host once; `checked` reports how many ran.
     void checkTasks();
 
 Q_SIGNALS:

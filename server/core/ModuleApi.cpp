@@ -151,8 +151,10 @@ void ModuleApi::logStatus(LogLevel level, const QString& message)
 const OptionReader& ModuleApi::options() const
 {
     if (!m_options) {
-        static const Config empty;
-        const Config& config = m_context.config ? *m_context.config : empty;
+        if (!m_context.config && !m_emptyConfig) {
+            m_emptyConfig = std::make_unique<Config>();
+        }
+        const Config& config = m_context.config ? *m_context.config : *m_emptyConfig;
         ConfigPaths paths{m_context.configDirectory, m_context.dataDirectory, m_context.sourceDirectory};
         m_options =
             std::make_unique<OptionReader>(config, m_host, paths, directory(), [this](const OptionWarning& warning) {

@@ -29,6 +29,7 @@
 namespace Canto {
 
 class ArchiveStore;
+class Config;
 class Host;
 class KeyValueStore;
 class MapStore;
@@ -223,6 +224,7 @@ private:
     QStringList m_dependencies;
     QObject m_timers; // parent of this module's timers
     std::vector<std::shared_ptr<PendingIq>> m_pendingIqs;
+    mutable std::unique_ptr<Config> m_emptyConfig; // options of a context without a config (tests)
     mutable std::unique_ptr<OptionReader> m_options;
     std::unique_ptr<MetricsRegistry> m_fallbackMetrics; // when the context has no registry (tests)
     std::unique_ptr<MeasureFactory> m_measure;
