@@ -70,6 +70,22 @@ Result<void> DiscoModule::load()
     return {};
 }
 
+QVariant DiscoModule::answerNode(Event& event, XmlElement& reply, XmlElement& query, const QString& node,
+                                 const QString& eventName)
+{
+    // Nodes belong to whichever module fires up for them; nobody answering means no such node.
+    query.setAttribute(u"node"_s, node);
+    Event nodeEvent(event.origin, event.stanza);
+    nodeEvent.set(u"node"_s, node);
+    nodeEvent.setPointer(u"reply"_s, &reply);
+    if (!module().fireEvent(eventName, nodeEvent).isValid()) {
+        event.origin->send(Stanza::errorReply(*event.stanza, u"cancel"_s, u"item-not-found"_s));
+        return true;
+    }
+    event.origin->send(reply);
+    return true;
+}
+
 QVariant DiscoModule::onHostInfo(Event& event)
 {
     const XmlElement& stanza = *event.stanza;
@@ -77,16 +93,7 @@ QVariant DiscoModule::onHostInfo(Event& event)
     XmlElement reply = Stanza::reply(stanza);
     XmlElement& query = reply.addChild(u"query"_s, Ns::DiscoInfo.toString());
     if (!node.isEmpty()) {
-        query.setAttribute(u"node"_s, node);
-        Event nodeEvent(event.origin, event.stanza);
-        nodeEvent.set(u"node"_s, node);
-        nodeEvent.setPointer(u"reply"_s, &reply);
-        if (!module().fireEvent(u"host-disco-info-node"_s, nodeEvent).isValid()) {
-            event.origin->send(Stanza::errorReply(stanza, u"cancel"_s, u"item-not-found"_s));
-            return true;
-        }
-        event.origin->send(reply);
-        return true;
+        return answerNode(event, reply, query, node, u"host-disco-info-node"_s);
     }
     QVariantList identities{
         QVariantMap{{u"category"_s, u"server"_s},
@@ -105,16 +112,7 @@ QVariant DiscoModule::onHostItems(Event& event)
     XmlElement& query = reply.addChild(u"query"_s, Ns::DiscoItems.toString());
     const QString node = stanza.firstChild()->attribute(u"node");
     if (!node.isEmpty()) {
-        query.setAttribute(u"node"_s, node);
-        Event nodeEvent(event.origin, event.stanza);
-        nodeEvent.set(u"node"_s, node);
-        nodeEvent.setPointer(u"reply"_s, &reply);
-        if (!module().fireEvent(u"host-disco-items-node"_s, nodeEvent).isValid()) {
-            event.origin->send(Stanza::errorReply(stanza, u"cancel"_s, u"item-not-found"_s));
-            return true;
-        }
-        event.origin->send(reply);
-        return true;
+        return answerNode(event, reply, query, node, u"host-disco-items-node"_s);
     }
     QStringList seen;
     // Components on sub-domains of this host, unless they hide themselves (disco_hidden).

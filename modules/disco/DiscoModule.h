@@ -21,6 +21,8 @@ public:
     Result<void> load() override;
 
 private:
+    QVariant answerNode(Event& event, XmlElement& reply, XmlElement& query, const QString& node,
+                        const QString& eventName);
     QVariant onHostInfo(Event& event);
     QVariant onHostItems(Event& event);
     QVariant onAccountInfo(Event& event);

@@ -11,7 +11,7 @@ namespace Canto {
 
 /// Splits config text (UTF-8) into tokens following Lua 5.4's lexical rules: names, numerals
 /// (decimal, hexadecimal, floats, exponents), short strings with every Lua escape (\n \t \\ \"
-/// \' \ddd \xXX \z \u{XXX}), long strings [[...]] / [==[...]==], comments -- and --[[ ]], and
+/// \' \ddd \xHH \z \u{XXX}), long strings [[...]] / [==[...]==], comments -- and --[[ ]], and
 /// symbols. Lexical errors (an unfinished string, a bad escape, a malformed number) are added to
 /// the problem list and lexing goes on, so one pass reports every problem in the file.
 class ConfigLexer
