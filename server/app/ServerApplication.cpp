@@ -5,6 +5,7 @@
 #include "server/core/HostManager.h"
 #include "server/core/ModuleManager.h"
 #include "server/core/Router.h"
+#include "server/core/RosterManager.h"
 #include "server/core/SessionManager.h"
 #include "server/logging/LogManager.h"
 #include "server/metrics/MetricsRegistry.h"
@@ -180,6 +181,8 @@ Result<void> ServerApplication::start()
     m_context.sessions = m_sessions.get();
     m_accounts = std::make_unique<AccountManager>(m_context);
     m_context.accounts = m_accounts.get();
+    m_rosters = std::make_unique<RosterManager>(m_context);
+    m_context.rosters = m_rosters.get();
     m_modules = std::make_unique<ModuleManager>(m_context);
     m_context.modules = m_modules.get();
     m_certificates = std::make_unique<CertificateStore>(m_context);
@@ -369,6 +372,8 @@ void ServerApplication::stop()
     m_listeners.clear();
     m_modules.reset();
     m_context.modules = nullptr;
+    m_rosters.reset();
+    m_context.rosters = nullptr;
     m_accounts.reset();
     m_context.accounts = nullptr;
     m_sessions.reset();

@@ -25,6 +25,7 @@ class MetricsRegistry;
 class ServerMetrics;
 class ModuleManager;
 class Router;
+class RosterManager;
 class SessionManager;
 class StorageManager;
 
@@ -89,6 +90,7 @@ private:
     std::unique_ptr<HostManager> m_hosts;
     std::unique_ptr<SessionManager> m_sessions;
     std::unique_ptr<AccountManager> m_accounts;
+    std::unique_ptr<RosterManager> m_rosters;
     std::unique_ptr<ModuleManager> m_modules;
     std::unique_ptr<CertificateStore> m_certificates;
     QList<C2sListener*> m_listeners;

@@ -3,7 +3,9 @@
 #include "server/core/Session.h"
 #include "server/xmpp/XmlElement.h"
 
+#include <QHash>
 #include <QString>
+#include <QVariant>
 
 #include <functional>
 
@@ -48,6 +50,18 @@ public:
     bool isInterested() const { return m_interested; }
     void setInterested(bool interested) { m_interested = interested; }
 
+    /// Per-session data of modules (the fields Prosody modules put on the session table:
+    /// carbons, csi state, roster versioning, ...). An invalid value removes the field.
+    QVariant field(const QString& name) const { return m_fields.value(name); }
+    void setField(const QString& name, const QVariant& value)
+    {
+        if (value.isValid()) {
+            m_fields.insert(name, value);
+        } else {
+            m_fields.remove(name);
+        }
+    }
+
     bool isSecure() const { return m_secure; }
     void setSecure(bool secure) { m_secure = secure; }
     const QString& peerAddress() const { return m_peerAddress; }
@@ -65,6 +79,7 @@ private:
     bool m_interested = false;
     bool m_secure = false;
     QString m_peerAddress;
+    QHash<QString, QVariant> m_fields;
 };
 
 } // namespace Canto

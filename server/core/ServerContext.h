@@ -12,6 +12,7 @@ class MetricsRegistry;
 class ServerMetrics;
 class ModuleManager;
 class Router;
+class RosterManager;
 class SessionManager;
 class SharedTables;
 class StorageManager;
@@ -30,6 +31,7 @@ struct ServerContext
     SessionManager* sessions = nullptr;
     StorageManager* storage = nullptr;
     AccountManager* accounts = nullptr;
+    RosterManager* rosters = nullptr;
     MetricsRegistry* metrics = nullptr;
     ServerMetrics* serverMetrics = nullptr;
     SharedTables* sharedTables = nullptr;

@@ -21,8 +21,10 @@ Result<QList<KeyValueRows::Row>> KeyValueRows::fromValue(const QVariant& value)
                                                                  QString::fromLatin1(value.metaType().name()));
     }
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
-        if (it.key().isEmpty())
-            return Result<QList<Row>>::failure(u"bad-request"_s, u"keyval keys must not be empty"_s);
+        // The key "" is Prosody's row for a table's non-string keys; only a json object fits it.
+        if (it.key().isEmpty() && it.value().metaType().id() != QMetaType::QVariantMap)
+            return Result<QList<Row>>::failure(u"bad-request"_s,
+                                               u"the keyval key \"\" only holds a map (Prosody's non-string keys)"_s);
         if (!it.value().isValid())
             continue;
         auto encoded = ValueCodec::encode(it.value());

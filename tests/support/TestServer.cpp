@@ -6,6 +6,7 @@
 #include "server/core/HostManager.h"
 #include "server/core/ModuleManager.h"
 #include "server/core/Router.h"
+#include "server/core/RosterManager.h"
 #include "server/core/SessionManager.h"
 #include "server/storage/StorageManager.h"
 #include "testmodules/TestModuleScripts.h"
@@ -59,6 +60,8 @@ TestServer::TestServer(const QString& configText, const Options& options)
     m_context.sessions = m_sessions.get();
     m_accounts = std::make_unique<AccountManager>(m_context);
     m_context.accounts = m_accounts.get();
+    m_rosters = std::make_unique<RosterManager>(m_context);
+    m_context.rosters = m_rosters.get();
     m_modules = std::make_unique<ModuleManager>(m_context);
     m_context.modules = m_modules.get();
 
@@ -75,6 +78,8 @@ TestServer::~TestServer()
     // The reverse of ServerApplication's order: modules first (they may use every other part).
     m_modules.reset();
     m_context.modules = nullptr;
+    m_rosters.reset();
+    m_context.rosters = nullptr;
     m_accounts.reset();
     m_context.accounts = nullptr;
     m_sessions.reset();

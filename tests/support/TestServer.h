@@ -19,6 +19,7 @@ class HostManager;
 class ModuleApi;
 class ModuleManager;
 class Router;
+class RosterManager;
 class SessionManager;
 class StorageManager;
 class TestClient;
@@ -60,6 +61,7 @@ public:
     HostManager& hosts() { return *m_hosts; }
     SessionManager& sessions() { return *m_sessions; }
     AccountManager& accounts() { return *m_accounts; }
+    RosterManager& rosters() { return *m_rosters; }
     ModuleManager& modules() { return *m_modules; }
     /// What the test-only modules do (see TestModuleScripts).
     TestModuleScripts& scripts() { return *m_scripts; }
@@ -85,6 +87,7 @@ private:
     std::unique_ptr<HostManager> m_hosts;
     std::unique_ptr<SessionManager> m_sessions;
     std::unique_ptr<AccountManager> m_accounts;
+    std::unique_ptr<RosterManager> m_rosters;
     std::unique_ptr<ModuleManager> m_modules;
 };
 
