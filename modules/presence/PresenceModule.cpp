@@ -406,6 +406,10 @@ void PresenceModule::inboundSubscription(XmlElement stanza, const QString& user,
             if (result.sendPresence && !result.autoSubscribed) {
                 sendAvailableResources(user, fromBare);
             }
+            if (type == u"unsubscribe"_s && result.push) {
+                // §3.3.3: the contact no longer sees us, so it sees us go.
+                sendAvailableResources(user, fromBare, u"unavailable"_s);
+            }
             if (result.deliver) {
                 stanza.setAttribute(u"from"_s, fromBare);
                 stanza.setAttribute(u"to"_s, userBare);
