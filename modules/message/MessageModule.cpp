@@ -1,5 +1,6 @@
 #include "modules/message/MessageModule.h"
 
+#include "server/core/AccountManager.h"
 #include "server/core/ClientSession.h"
 #include "server/core/Host.h"
 #include "server/core/ModuleApi.h"
@@ -19,7 +20,9 @@ Result<void> MessageModule::load()
             const QString to = event.stanza->attribute(u"to");
             const QString user = to.section(u'@', 0, 0);
             const QString resource = to.section(u'/', 1);
-            if (ClientSession* session = host->clientSession(user, resource); session && session->isAvailable()) {
+            // A connected resource gets messages to its full JID even before it sends presence
+            // (Prosody does the same; bots often never send presence).
+            if (ClientSession* session = host->clientSession(user, resource)) {
                 session->send(*event.stanza);
                 return true;
             }
@@ -83,16 +86,23 @@ QVariant MessageModule::deliverToBare(Event& event, const QString& user)
     if (type == u"headline"_s) {
         return true;
     }
-    Event offline(event.origin, event.stanza);
-    offline.set(u"username"_s, user);
-    if (module().fireEvent(u"message/offline/handle"_s, offline).isValid()) {
-        return true;
+    // Nobody online: offline storage, but only for accounts that exist; an unknown user gets the
+    // same error as an offline one without storage, so nothing leaks (RFC 6121 §8.5.2.2).
+    XmlElement message = *event.stanza;
+    if (message.attribute(u"to").isEmpty()) {
+        message.setAttribute(u"to"_s, user + u'@' + module().host());
     }
-    XmlElement bounced = *event.stanza;
-    if (bounced.attribute(u"to").isEmpty()) {
-        bounced.setAttribute(u"to"_s, user + u'@' + module().host());
-    }
-    module().send(Stanza::errorReply(bounced, u"cancel"_s, u"service-unavailable"_s));
+    module().context().accounts->exists(module().host(), user).then(this, [this, message, user](Result<bool> exists) {
+        XmlElement stanza = message;
+        if (exists && exists.value()) {
+            Event offline(module().hostObject(), &stanza);
+            offline.set(u"username"_s, user);
+            if (module().fireEvent(u"message/offline/handle"_s, offline).isValid()) {
+                return;
+            }
+        }
+        module().send(Stanza::errorReply(stanza, u"cancel"_s, u"service-unavailable"_s));
+    });
     return true;
 }
 

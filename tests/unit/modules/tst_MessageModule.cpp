@@ -1,6 +1,7 @@
 #include "TestClient.h"
 #include "TestServer.h"
 #include "TestXml.h"
+#include "server/core/AccountManager.h"
 #include "server/core/Host.h"
 
 #include <QTest>
@@ -43,9 +44,9 @@ private Q_SLOTS:
         QTest::newRow("full-gone-normal-falls-back-to-bare")
             << QStringList{u"laptop:1"_s, u"tablet:0"_s} << u"bob@a.test/phone"_s << QString()
             << QStringList{u"laptop"_s, u"tablet"_s} << QString();
-        QTest::newRow("full-unavailable-session-falls-back")
+        QTest::newRow("full-connected-without-presence-gets-it")
             << QStringList{u"phone:unavailable"_s, u"laptop:1"_s} << u"bob@a.test/phone"_s << u"chat"_s
-            << QStringList{u"laptop"_s} << QString();
+            << QStringList{u"phone"_s} << QString();
         QTest::newRow("full-gone-headline-dropped")
             << QStringList{u"laptop:1"_s} << u"bob@a.test/phone"_s << u"headline"_s << QStringList() << QString();
         QTest::newRow("full-gone-groupchat-bounces") << QStringList{u"laptop:1"_s} << u"bob@a.test/phone"_s
@@ -92,6 +93,10 @@ private Q_SLOTS:
             }
             bobs.push_back(std::move(bob));
         }
+        alice->takeReceived(); // presence reflections
+        for (const auto& bob : bobs) {
+            bob->takeReceived();
+        }
         const QString typeAttribute = type.isEmpty() ? QString() : u" type='%1'"_s.arg(type);
         alice->send(u"<message id='m1' to='%1'%2><body>hi</body></message>"_s.arg(to, typeAttribute));
 
@@ -128,15 +133,21 @@ private Q_SLOTS:
         auto alice = server.login(u"alice"_s, u"a.test"_s);
         QVERIFY(alice);
         alice->sendAvailable();
+        alice->takeReceived();
         alice->send(u"<message id='e1' to='%1' type='error'><error type='cancel'><item-not-found "
                     u"xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"_s.arg(to));
         QVERIFY(alice->received().isEmpty());
     }
 
-    void offlineHandlerTakesIt()
+    void offlineHandlerTakesItForExistingAccountsOnly()
     {
         QStringList offline;
         TestServer server(u"VirtualHost \"a.test\"\n"_s);
+        bool created = false;
+        server.accounts().create(u"a.test"_s, u"bob"_s, u"secret"_s).then([&created](Result<void> r) {
+            created = bool(r);
+        });
+        QTRY_VERIFY(created);
         server.host(u"a.test"_s)->events().addHandler(u"message/offline/handle"_s, [&offline](Event& e) {
             offline << e.value(u"username"_s).toString() + u' ' + e.stanza->childText(u"body");
             return QVariant(true);
@@ -144,9 +155,15 @@ private Q_SLOTS:
         auto alice = server.login(u"alice"_s, u"a.test"_s);
         QVERIFY(alice);
         alice->sendAvailable();
+        alice->takeReceived();
         alice->send(u"<message to='bob@a.test' type='chat'><body>later</body></message>"_s);
-        QCOMPARE(offline, QStringList{u"bob later"_s});
+        QTRY_COMPARE(offline, QStringList{u"bob later"_s});
         QVERIFY(alice->received().isEmpty());
+        // No account, no storage: the same error as for an offline user without offline storage.
+        alice->send(u"<message id='x' to='nobody@a.test' type='chat'><body>later</body></message>"_s);
+        QTRY_COMPARE(alice->received().size(), 1);
+        QCOMPARE(alice->received().first().attribute(u"type"), u"error"_s);
+        QCOMPARE(offline.size(), 1);
     }
 
     void messageToSelfReachesOwnResources()
@@ -157,6 +174,8 @@ private Q_SLOTS:
         QVERIFY(alice && other);
         alice->sendAvailable();
         other->sendAvailable(1);
+        alice->takeReceived();
+        other->takeReceived();
         alice->send(u"<message to='alice@a.test' type='chat'><body>note</body></message>"_s);
         // The own bare JID: 'to' is removed, delivered by the bare rules (highest priority).
         QCOMPARE(TestXml::canonical(other->takeReceived()),
