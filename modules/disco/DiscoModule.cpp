@@ -4,6 +4,8 @@
 #include "server/core/ClientSession.h"
 #include "server/core/HostManager.h"
 #include "server/core/ModuleApi.h"
+#include "server/core/Roster.h"
+#include "server/core/RosterManager.h"
 #include "server/xmpp/Namespaces.h"
 #include "server/xmpp/Stanza.h"
 
@@ -67,6 +69,12 @@ Result<void> DiscoModule::load()
                   [this](Event& e) { return onAccountInfo(e); });
     module().hook(u"iq-get/self/http://jabber.org/protocol/disco#items:query"_s,
                   [this](Event& e) { return onAccountItems(e); });
+    // Another user's account: answered for contacts with a presence subscription, as Prosody does
+    // (the self-addressed case falls through to the iq-get/self handlers above).
+    module().hook(u"iq-get/bare/http://jabber.org/protocol/disco#info:query"_s,
+                  [this](Event& e) { return onContactQuery(e, true); });
+    module().hook(u"iq-get/bare/http://jabber.org/protocol/disco#items:query"_s,
+                  [this](Event& e) { return onContactQuery(e, false); });
     return {};
 }
 
@@ -154,6 +162,12 @@ QVariant DiscoModule::onHostItems(Event& event)
 
 QVariant DiscoModule::onAccountInfo(Event& event)
 {
+    event.origin->send(accountInfo(event));
+    return true;
+}
+
+XmlElement DiscoModule::accountInfo(Event& event)
+{
     const XmlElement& stanza = *event.stanza;
     XmlElement reply = Stanza::reply(stanza);
     XmlElement& query = reply.addChild(u"query"_s, Ns::DiscoInfo.toString());
@@ -168,11 +182,39 @@ QVariant DiscoModule::onAccountInfo(Event& event)
     module().fireEvent(u"account-disco-info"_s, infoEvent);
     query.addChild(u"feature"_s).setAttribute(u"var"_s, Ns::DiscoInfo.toString());
     query.addChild(u"feature"_s).setAttribute(u"var"_s, Ns::DiscoItems.toString());
-    event.origin->send(reply);
+    return reply;
+}
+
+QVariant DiscoModule::onContactQuery(Event& event, bool info)
+{
+    if (event.toSelf || !event.origin) {
+        return {};
+    }
+    const XmlElement stanza = *event.stanza;
+    const QString user = stanza.attribute(u"to").section(u'@', 0, 0);
+    const QString requester = stanza.attribute(u"from").section(u'/', 0, 0);
+    module().context().rosters->withRoster(
+        module().host(), user, [this, stanza, requester, info](Result<Roster*> roster) {
+            const RosterItem* item = roster ? roster.value()->item(requester) : nullptr;
+            if (!item || !item->hasFrom()) {
+                module().send(Stanza::errorReply(stanza, u"cancel"_s, u"service-unavailable"_s));
+                return;
+            }
+            // Answered from the host through the router: the requesting session may be gone by now.
+            XmlElement request = stanza;
+            Event forward(module().hostObject(), &request);
+            module().send(info ? accountInfo(forward) : accountItems(forward));
+        });
     return true;
 }
 
 QVariant DiscoModule::onAccountItems(Event& event)
+{
+    event.origin->send(accountItems(event));
+    return true;
+}
+
+XmlElement DiscoModule::accountItems(Event& event)
 {
     const XmlElement& stanza = *event.stanza;
     XmlElement reply = Stanza::reply(stanza);
@@ -180,8 +222,7 @@ QVariant DiscoModule::onAccountItems(Event& event)
     Event itemsEvent(event.origin, event.stanza);
     itemsEvent.setPointer(u"reply"_s, &reply);
     module().fireEvent(u"account-disco-items"_s, itemsEvent);
-    event.origin->send(reply);
-    return true;
+    return reply;
 }
 
 } // namespace Canto::Modules

@@ -27,6 +27,10 @@ private:
     QVariant onHostItems(Event& event);
     QVariant onAccountInfo(Event& event);
     QVariant onAccountItems(Event& event);
+    /// disco#info/items to another user's bare JID: for contacts subscribed to that user's presence.
+    QVariant onContactQuery(Event& event, bool info);
+    XmlElement accountInfo(Event& event);
+    XmlElement accountItems(Event& event);
 };
 
 } // namespace Canto::Modules

@@ -42,7 +42,6 @@ int priorityOf(const XmlElement& presence)
 
 Result<void> PresenceModule::load()
 {
-    module().addFeature(Ns::PreApproval.toString());
     // Own presence (no 'to', or the own bare JID): priority -1, after every module that inspects it.
     module().hook(
         u"presence/self"_s, [this](Event& e) { return handleSelf(e); }, -1);

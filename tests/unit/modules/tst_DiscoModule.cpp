@@ -1,6 +1,7 @@
 #include "TestClient.h"
 #include "TestServer.h"
 #include "TestXml.h"
+#include "server/core/RosterManager.h"
 
 #include <QTest>
 
@@ -137,6 +138,33 @@ private Q_SLOTS:
                  TestXml::canonical(u"<iq type='error' id='d6' from='bob@a.test' to='alice@a.test/test'><error "
                                     u"type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
                                     u"</error></iq>"_s));
+    }
+
+    void contactsSeeTheAccountOthersDoNot()
+    {
+        TestServer server(u"VirtualHost \"a.test\"\n    modules_enabled = { \"disco\" }\n"_s);
+        server.rosters().withRoster(u"a.test"_s, u"alice"_s, [](Result<Roster*> roster) {
+            roster.value()->ensureItem(u"bob@a.test"_s).subscription = u"from"_s;
+        });
+        auto alice = server.login(u"alice"_s, u"a.test"_s);
+        auto bob = server.login(u"bob"_s, u"a.test"_s);
+        auto carol = server.login(u"carol"_s, u"a.test"_s);
+        QVERIFY(alice && bob && carol);
+        const QString query =
+            u"<iq type='get' id='d1' to='alice@a.test'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>"_s;
+        bob->send(query);
+        QTRY_COMPARE(bob->received().size(), 1);
+        const XmlElement answer = bob->takeReceived().first();
+        QCOMPARE(answer.attribute(u"type"), u"result"_s);
+        QCOMPARE(answer.attribute(u"from"), u"alice@a.test"_s);
+        QVERIFY(TestXml::canonical(answer).contains(u"category='account'"_s));
+        carol->send(query);
+        QTRY_COMPARE(carol->received().size(), 1);
+        QCOMPARE(
+            TestXml::canonical(carol->takeReceived()),
+            TestXml::canonical(u"<iq type='error' id='d1' from='alice@a.test' to='carol@a.test/test'><query "
+                               u"xmlns='http://jabber.org/protocol/disco#info'/><error type='cancel'>"
+                               u"<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"_s));
     }
 };
 
