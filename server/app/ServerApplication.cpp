@@ -370,6 +370,10 @@ void ServerApplication::stop()
     }
     qDeleteAll(m_listeners);
     m_listeners.clear();
+    // Storage results still on their way reach modules and managers while they exist.
+    if (m_storage) {
+        m_storage->drain();
+    }
     m_modules.reset();
     m_context.modules = nullptr;
     m_rosters.reset();

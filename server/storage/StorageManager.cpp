@@ -11,6 +11,8 @@
 
 #include <QLoggingCategory>
 
+#include <QCoreApplication>
+
 using namespace Qt::StringLiterals;
 
 namespace Canto {
@@ -24,6 +26,17 @@ StorageManager::StorageManager(StorageSettings settings, QObject* parent)
 {}
 
 StorageManager::~StorageManager() = default;
+
+void StorageManager::drain()
+{
+    // A continuation may post more work (load, then save): a few rounds settle it.
+    for (int round = 0; round < 4; ++round) {
+        if (m_sql) {
+            m_sql->drain();
+        }
+        QCoreApplication::sendPostedEvents();
+    }
+}
 
 Result<QString> StorageManager::checkedDriver(const QString& store) const
 {

@@ -46,6 +46,11 @@ public:
     /// configuration is reported at startup rather than by the first module that stores data.
     QFuture<Result<void>> prepare();
 
+    /// For an orderly shutdown (it blocks): finishes every storage job posted so far and runs the
+    /// continuations waiting on them, repeatedly, so that the objects those continuations belong
+    /// to can be destroyed afterwards without a result arriving for a dead receiver.
+    void drain();
+
 private:
     Result<QString> checkedDriver(const QString& store) const;
     std::shared_ptr<SqlConnection> sqlConnection();

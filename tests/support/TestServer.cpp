@@ -75,6 +75,8 @@ TestServer::TestServer(const QString& configText, const Options& options)
 
 TestServer::~TestServer()
 {
+    // Results still on their way from the storage thread reach their receivers while they live.
+    m_storage->drain();
     // The reverse of ServerApplication's order: modules first (they may use every other part).
     m_modules.reset();
     m_context.modules = nullptr;

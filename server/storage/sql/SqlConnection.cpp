@@ -13,6 +13,13 @@ SqlConnection::SqlConnection(SqlSettings settings, QString dataPath)
     m_thread.start();
 }
 
+void SqlConnection::drain()
+{
+    // Jobs run in posting order, so an empty job queued now finishes after all of them.
+    QMetaObject::invokeMethod(
+        m_worker, [] {}, Qt::BlockingQueuedConnection);
+}
+
 SqlConnection::~SqlConnection()
 {
     // Queued behind the jobs already posted, so they all complete before the thread stops.

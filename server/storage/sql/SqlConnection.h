@@ -27,6 +27,9 @@ public:
     SqlConnection(const SqlConnection&) = delete;
     SqlConnection& operator=(const SqlConnection&) = delete;
 
+    /// Blocks until every job posted so far has run (for an orderly shutdown only).
+    void drain();
+
     template <typename T> QFuture<Result<T>> run(std::function<Result<T>(SqlSession&)> job)
     {
         auto promise = std::make_shared<QPromise<Result<T>>>();

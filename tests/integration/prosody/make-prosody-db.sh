@@ -6,7 +6,10 @@
 #   make-prosody-db.sh OUTDIR
 #
 # Leaves in OUTDIR:
-#   prosody.sqlite       the database (accounts alice@localhost "pw1", bob@localhost "pw2")
+#   prosody.sqlite       the database (accounts alice@localhost "pw1", bob@localhost "pw2"; alice's
+#                        roster, written by Prosody's rostermanager through its admin shell: bob@localhost
+#                        "Bob" both in group Friends, carol@example.net none + ask, pending request
+#                        from dave@example.org)
 #   prosody.cfg.lua      Prosody's config for that database; `prosody --config OUTDIR/prosody.cfg.lua -F`
 #                        serves it on 127.0.0.1, c2s port $CANTO_PROSODY_C2S_PORT (required to start
 #                        the server; prosodyctl register does not need it), STARTTLS with
@@ -91,7 +94,7 @@ legacy_ssl_ports = { }
 component_ports = { }
 http_ports = { }
 https_ports = { }
-modules_enabled = { "roster", "saslauth", "tls", "disco", "ping" }
+modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "admin_shell" }
 c2s_require_encryption = true
 certificates = "$outdir"
 ssl = { certificate = "$outdir/localhost.crt", key = "$outdir/localhost.key" }
@@ -109,6 +112,32 @@ register() {
 }
 register alice pw1
 register bob pw2
+
+# A roster, saved by Prosody's own rostermanager inside a running Prosody (admin shell, Lua mode).
+prosody --config "$outdir/prosody.cfg.lua" -F >"$outdir/prosody-roster.out" 2>&1 &
+prosody_pid=$!
+tries=0
+while [ ! -S "$outdir/data/prosody.sock" ]; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 100 ] || ! kill -0 "$prosody_pid" 2>/dev/null; then
+        echo "make-prosody-db: Prosody did not open its admin socket; log:" >&2
+        cat "$outdir/prosody.log" "$outdir/prosody-roster.out" >&2 2>/dev/null || true
+        kill "$prosody_pid" 2>/dev/null || true
+        exit 1
+    fi
+    sleep 0.1
+done
+roster_lua='> local rm = require "core.rostermanager"; local r = rm.load_roster("alice", "localhost"); r["bob@localhost"] = { subscription = "both", name = "Bob", groups = { Friends = true } }; r["carol@example.net"] = { subscription = "none", ask = "subscribe", groups = {} }; r[false].pending["dave@example.org"] = true; return rm.save_roster("alice", "localhost", r)'
+shell_output=$(echo "$roster_lua" | prosodyctl --config "$outdir/prosody.cfg.lua" shell 2>&1 || true)
+kill "$prosody_pid" 2>/dev/null || true
+wait "$prosody_pid" 2>/dev/null || true
+case "$shell_output" in
+*"OK: true"*) ;;
+*)
+    echo "make-prosody-db: writing the roster through Prosody's shell failed: $shell_output" >&2
+    exit 1
+    ;;
+esac
 
 if [ ! -s "$outdir/prosody.sqlite" ]; then
     echo "make-prosody-db: Prosody wrote no database at $outdir/prosody.sqlite" >&2

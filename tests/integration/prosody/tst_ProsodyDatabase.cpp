@@ -12,6 +12,8 @@
 // (AccountManager::refreshScramPolicy); clients then use SCRAM-SHA-1 and everyone can log in.
 //
 // The test functions run in order and share one database: each step depends on the previous one.
+#include "TestServer.h"
+#include "server/core/RosterManager.h"
 #include "support/CantodProcess.h"
 
 #include <QCryptographicHash>
@@ -28,6 +30,10 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using Canto::Result;
+using Canto::Roster;
+using Canto::RosterItem;
+using Canto::TestServer;
 using Canto::Test::CantodProcess;
 
 namespace {
@@ -253,6 +259,24 @@ public:
 
     quint16 port() const { return m_port; }
 
+    /// Runs Lua inside the running Prosody through its admin shell; returns the shell's output.
+    QString shell(const QString& lua)
+    {
+        QProcess shellProcess;
+        shellProcess.setProcessChannelMode(QProcess::MergedChannels);
+        shellProcess.start(u"prosodyctl"_s, {u"--config"_s, m_directory + u"/prosody.cfg.lua"_s, u"shell"_s});
+        if (!shellProcess.waitForStarted()) {
+            return u"cannot run prosodyctl: "_s + shellProcess.errorString();
+        }
+        shellProcess.write((u"> "_s + lua + u'\n').toUtf8());
+        shellProcess.closeWriteChannel();
+        if (!shellProcess.waitForFinished(30000)) {
+            shellProcess.kill();
+            return u"prosodyctl shell did not finish"_s;
+        }
+        return QString::fromUtf8(shellProcess.readAll());
+    }
+
     /// Prosody's log file (shared by every run in the directory; look for port or user names).
     QString log()
     {
@@ -346,6 +370,52 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { m_server.reset(); }
+
+    // A roster saved by Prosody's rostermanager (make-prosody-db.sh) is read by Canto's
+    // RosterManager, and what Canto saves is read back by Prosody's rostermanager.
+    void rostersAreSharedWithProsody()
+    {
+        const QString copy = m_work.filePath(u"roster-copy.sqlite"_s);
+        QVERIFY(QFile::copy(m_database, copy)); // before any cantod opened the database
+        {
+            TestServer server(u"VirtualHost \"localhost\"\n"_s, {.sqliteFile = copy});
+            Roster* roster = nullptr;
+            server.rosters().withRoster(u"localhost"_s, u"alice"_s, [&](Result<Roster*> r) {
+                QVERIFY2(r, qPrintable(r ? QString() : r.error().text));
+                roster = r.value();
+            });
+            QTRY_VERIFY(roster);
+            QCOMPARE(roster->version(), u"1"_s);
+            QCOMPARE(roster->size(), 2);
+            const RosterItem* bob = roster->item(u"bob@localhost"_s);
+            QVERIFY(bob);
+            QCOMPARE(bob->subscription, u"both"_s);
+            QCOMPARE(bob->name, u"Bob"_s);
+            QCOMPARE(bob->groups, QStringList{u"Friends"_s});
+            const RosterItem* carol = roster->item(u"carol@example.net"_s);
+            QVERIFY(carol);
+            QCOMPARE(carol->subscription, u"none"_s);
+            QVERIFY(carol->ask);
+            QVERIFY(roster->isPendingIn(u"dave@example.org"_s));
+
+            RosterItem& erin = roster->ensureItem(u"erin@localhost"_s);
+            erin.subscription = u"from"_s;
+            erin.groups = {u"Team"_s};
+            roster->setPendingIn(u"dave@example.org"_s, false);
+            server.rosters().save(u"localhost"_s, u"alice"_s);
+        } // the storage thread finishes its queue before the server goes
+
+        ProsodyServer prosody(m_prosodyDir);
+        const QString error = prosody.start(copy);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString output =
+            prosody.shell(u"local r = require'core.rostermanager'.load_roster('alice', 'localhost'); return "
+                          u"r['erin@localhost'].subscription..','..tostring(r['erin@localhost'].groups.Team)..','.."
+                          u"r[false].version..','..tostring(r[false].pending['dave@example.org'])..','..r['bob@"
+                          u"localhost'].name..','.."
+                          u"tostring(r['carol@example.net'].ask)"_s);
+        QVERIFY2(output.contains(u"from,true,2,nil,Bob,subscribe"_s), qPrintable(output + prosody.log()));
+    }
 
     // What Prosody 0.12 itself stored: SHA-1 keys only, in its keyval encoding. Checks our
     // understanding of the format against the passwords given to prosodyctl.
