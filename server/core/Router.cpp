@@ -114,16 +114,36 @@ void Router::processClientElement(ClientSession& origin, XmlElement element)
     }
     element.setAttribute(u"from"_s, origin.fullJid()); // spoofing is impossible: always stamped
     if (element.hasAttribute(u"to")) {
-        const Result<Jid> to = Jid::parse(element.attribute(u"to"));
-        if (!to) {
+        QString error;
+        const QString to = preppedTo(element.attribute(u"to"), &error);
+        if (to.isEmpty()) {
             if (type != u"error"_s && type != u"result"_s) {
                 bounce(origin, element, u"modify"_s, u"jid-malformed"_s);
             }
             return;
         }
-        element.setAttribute(u"to"_s, to->full());
+        element.setAttribute(u"to"_s, to);
     }
     post(origin, std::move(element), true);
+}
+
+QString Router::preppedTo(const QString& to, QString* error)
+{
+    const auto cached = m_prepped.constFind(to);
+    if (cached != m_prepped.cend()) {
+        return *cached;
+    }
+    const Result<Jid> jid = Jid::parse(to);
+    if (!jid) {
+        *error = jid.error().text;
+        return {};
+    }
+    if (m_prepped.size() >= MaxPreppedCache) {
+        m_prepped.clear();
+    }
+    const QString prepped = jid->full();
+    m_prepped.insert(to, prepped);
+    return prepped;
 }
 
 bool Router::fireStanzaEvent(Session& origin, XmlElement& element, const QString& hostName)

@@ -2,6 +2,7 @@
 
 #include "server/xmpp/XmlElement.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -53,6 +54,12 @@ private:
                 const QString& text = {});
 
     ServerContext& m_context;
+    /// Prepared forms of recently seen 'to' addresses: stringprep is the costliest step of
+    /// routing a message, and clients address the same few JIDs over and over. Bounded: cleared
+    /// when it reaches MaxPreppedCache entries. Failed preparations are not cached.
+    QString preppedTo(const QString& to, QString* error);
+    static constexpr int MaxPreppedCache = 4096;
+    QHash<QString, QString> m_prepped;
     quint64 m_routed = 0;
 };
 
