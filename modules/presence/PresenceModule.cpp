@@ -63,6 +63,33 @@ Result<void> PresenceModule::load()
         module().context().rosters->withRoster(module().host(), session->username(), [](Result<Roster*>) {});
         return {};
     });
+    // An account is deleted: its contacts learn that both subscriptions are gone (as Prosody's
+    // roster-item-removed handling does), then the cached roster is dropped.
+    module().hookGlobal(u"user-deleted"_s, [this](Event& event) -> QVariant {
+        if (event.value(u"host"_s).toString() != module().host()) {
+            return {};
+        }
+        const QString user = event.value(u"username"_s).toString();
+        const QString bare = user + u'@' + module().host();
+        module().context().rosters->withRoster(module().host(), user, [this, user, bare](Result<Roster*> roster) {
+            if (!roster) {
+                return;
+            }
+            for (const RosterItem& item : roster.value()->items()) {
+                if (item.hasTo() || item.ask) {
+                    sendFromHost(Stanza::presence(bare, item.jid, u"unsubscribe"_s));
+                }
+                if (item.hasFrom()) {
+                    sendFromHost(Stanza::presence(bare, item.jid, u"unsubscribed"_s));
+                }
+            }
+            for (const QString& jid : roster.value()->pendingIn()) {
+                sendFromHost(Stanza::presence(bare, jid, u"unsubscribed"_s));
+            }
+            module().context().rosters->forget(module().host(), user);
+        });
+        return {};
+    });
     module().hook(u"resource-unbind"_s, [this](Event& event) -> QVariant {
         auto* session = static_cast<ClientSession*>(event.origin);
         if (session->isAvailable()) {

@@ -2,6 +2,8 @@
 
 #include "server/auth/LoginThrottle.h"
 #include "server/config/Config.h"
+#include "server/core/Event.h"
+#include "server/core/EventBus.h"
 #include "server/core/ServerContext.h"
 #include "server/storage/KeyValueStore.h"
 #include "server/storage/MapStore.h"
@@ -197,8 +199,23 @@ QFuture<Result<void>> AccountManager::remove(const QString& host, const QString&
             return;
         }
         kv->set(username, QVariant()).then(this, [=, this](Result<void> removed) {
-            promise->addResult(removed);
-            promise->finish();
+            if (!removed) {
+                promise->addResult(removed);
+                promise->finish();
+                return;
+            }
+            // Prosody's user-deleted (global, with username and host): modules say goodbye to the
+            // contacts first; their storage reads are queued before the purge below.
+            if (m_context.globalEvents) {
+                Event deleted;
+                deleted.set(u"username"_s, username);
+                deleted.set(u"host"_s, host);
+                m_context.globalEvents->fire(u"user-deleted"_s, deleted);
+            }
+            m_context.storage->purgeUser(host, username).then(this, [promise](Result<void> purged) {
+                promise->addResult(purged);
+                promise->finish();
+            });
         });
     });
     return promise->future();

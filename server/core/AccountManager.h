@@ -35,6 +35,8 @@ public:
     QFuture<Result<void>> create(const QString& host, const QString& username, const QString& password);
     /// Sets a password (SHA-1 and SHA-256 keys); "item-not-found" if there is no such account.
     QFuture<Result<void>> setPassword(const QString& host, const QString& username, const QString& password);
+    /// Deletes the account, fires the global `user-deleted` event (fields username, host), then
+    /// deletes everything stored for the user (StorageManager::purgeUser).
     QFuture<Result<void>> remove(const QString& host, const QString& username);
     QFuture<Result<QStringList>> users(const QString& host);
 

@@ -168,6 +168,16 @@ void RosterManager::release(const QString& host, const QString& user)
     trimOffline();
 }
 
+void RosterManager::forget(const QString& host, const QString& user)
+{
+    const QString k = key(host, user);
+    const auto entry = m_entries.value(k);
+    if (entry && entry->waiting.empty()) {
+        m_entries.remove(k);
+        m_offline.removeAll(k);
+    }
+}
+
 void RosterManager::trimOffline()
 {
     while (m_offline.size() > MaxOfflineCached) {

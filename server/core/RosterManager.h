@@ -46,6 +46,9 @@ public:
     /// Drops the cached roster of a user without sessions (called when the last one unbinds).
     void release(const QString& host, const QString& user);
 
+    /// Forgets a cached roster at once (the account was deleted).
+    void forget(const QString& host, const QString& user);
+
     int cachedCount() const { return int(m_entries.size()); }
 
 private:

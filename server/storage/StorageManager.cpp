@@ -8,6 +8,7 @@
 #include "server/storage/sql/SqlConnection.h"
 #include "server/storage/sql/SqlKeyValueStore.h"
 #include "server/storage/sql/SqlMapStore.h"
+#include "server/storage/sql/SqlSession.h"
 
 #include <QLoggingCategory>
 
@@ -106,6 +107,37 @@ Result<StorageManager::StoreType> StorageManager::parseStoreType(const QString& 
     if (name == u"archive")
         return StoreType::Archive;
     return Result<StoreType>::failure(u"bad-request"_s, u"unknown store type \"%1\""_s.arg(name));
+}
+
+QFuture<Result<void>> StorageManager::purgeUser(const QString& host, const QString& user)
+{
+    if (m_memory) {
+        std::erase_if(m_memory->rows, [&](const auto& entry) {
+            return std::get<0>(entry.first) == host && std::get<2>(entry.first) == user;
+        });
+        std::erase_if(m_memory->archives, [&](const auto& entry) {
+            return std::get<0>(entry.first) == host && std::get<2>(entry.first) == user;
+        });
+    }
+    if (!m_sql) {
+        bool usesSql = m_settings.driverFor(QString()) == u"sql";
+        for (const QString& driver : std::as_const(m_settings.storeDrivers))
+            usesSql = usesSql || driver == u"sql";
+        if (!usesSql)
+            return QtFuture::makeReadyFuture(Result<void>());
+    }
+    return sqlConnection()->run<void>([host, user](SqlSession& session) -> Result<void> {
+        session.archiveCounts().clear(); // a cache; recounted on the next append
+        return session.transaction<void>([&]() -> Result<void> {
+            for (const QString& table : {u"prosody"_s, u"prosodyarchive"_s}) {
+                auto deleted =
+                    session.exec(u"DELETE FROM \"%1\" WHERE \"host\" = ? AND \"user\" = ?"_s.arg(table), {host, user});
+                if (!deleted)
+                    return deleted.error();
+            }
+            return Result<void>();
+        });
+    });
 }
 
 QFuture<Result<void>> StorageManager::prepare()

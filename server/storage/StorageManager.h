@@ -46,6 +46,10 @@ public:
     /// configuration is reported at startup rather than by the first module that stores data.
     QFuture<Result<void>> prepare();
 
+    /// Deletes everything stored for user@host in every store (Prosody's storagemanager.purge on
+    /// user-deleted), so a name registered again starts empty.
+    QFuture<Result<void>> purgeUser(const QString& host, const QString& user);
+
     /// For an orderly shutdown (it blocks): finishes every storage job posted so far and runs the
     /// continuations waiting on them, repeatedly, so that the objects those continuations belong
     /// to can be destroyed afterwards without a result arriving for a dead receiver.

@@ -1,6 +1,7 @@
 #include "TestClient.h"
 #include "TestServer.h"
 #include "TestXml.h"
+#include "server/core/AccountManager.h"
 #include "server/core/RosterManager.h"
 
 #include <QTest>
@@ -338,6 +339,29 @@ private Q_SLOTS:
         alice->send(u"<presence to='alice@a.test' type='subscribe'/>"_s);
         QCOMPARE(summary(*alice), QStringList());
         QCOMPARE(rosterOf(server, u"alice"_s).size(), 0);
+    }
+
+    void deletingAnAccountEndsItsSubscriptionsAndData()
+    {
+        TestServer server(HostConfig);
+        bool created = false;
+        server.accounts().create(u"a.test"_s, u"alice"_s, u"pw"_s).then([&created](Result<void> r) {
+            created = bool(r);
+        });
+        QTRY_VERIFY(created);
+        rosterOf(server, u"alice"_s).ensureItem(u"bob@a.test"_s).subscription = u"both"_s;
+        server.rosters().save(u"a.test"_s, u"alice"_s);
+        rosterOf(server, u"bob"_s).ensureItem(u"alice@a.test"_s).subscription = u"both"_s;
+        auto bob = online(server, u"bob"_s);
+        bool removed = false;
+        server.accounts().remove(u"a.test"_s, u"alice"_s).then([&removed](Result<void> r) { removed = bool(r); });
+        QTRY_VERIFY(removed);
+        QCOMPARE(stateOf(server, u"bob"_s, u"alice@a.test"_s), u"none"_s);
+        QCOMPARE(
+            summary(*bob),
+            (QStringList{u"iq set from= item=alice@a.test:none"_s, u"iq set from= item=alice@a.test:to"_s,
+                         u"presence unsubscribe from=alice@a.test"_s, u"presence unsubscribed from=alice@a.test"_s}));
+        QCOMPARE(rosterOf(server, u"alice"_s).size(), 0); // purged, not just forgotten
     }
 };
 
