@@ -362,7 +362,7 @@ private Q_SLOTS:
         QVERIFY(created.result());
         auto from = server.login(sender, u"a.test"_s);
         QVERIFY(from);
-        from->sendAvailable(); // so that a bounce is delivered
+        from->sendAvailable();                    // so that a bounce is delivered
         QTRY_COMPARE(from->received().size(), 1); // the presence reflected (once the roster loaded)
         from->takeReceived();
         QCOMPARE(blocklist(*from), QStringList());
