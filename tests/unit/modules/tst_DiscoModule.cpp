@@ -47,12 +47,14 @@ private Q_SLOTS:
                                  u"<feature var='http://jabber.org/protocol/disco#info'/>"
                                  u"<feature var='http://jabber.org/protocol/disco#items'/>"
                                  u"<feature var='jabber:iq:last'/><feature var='jabber:iq:version'/>"
-                                 u"<feature var='urn:xmpp:ping'/><feature var='urn:xmpp:time'/>"_s);
+                                 u"<feature var='msgoffline'/><feature var='urn:xmpp:ping'/>"
+                                 u"<feature var='urn:xmpp:time'/>"_s);
         QTest::newRow("other-host-name-option")
             << u"b.test"_s
             << info(u"b.test"_s, u"<identity category='server' type='im' name='Bee Server'/>"
                                  u"<feature var='http://jabber.org/protocol/disco#info'/>"
-                                 u"<feature var='http://jabber.org/protocol/disco#items'/>"_s);
+                                 u"<feature var='http://jabber.org/protocol/disco#items'/>"
+                                 u"<feature var='msgoffline'/>"_s); // offline is always loaded
     }
     void hostInfo()
     {
