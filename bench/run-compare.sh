@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Runs canto-bench's "login" scenario against Debian's Prosody, Debian's ejabberd and (when
-# CANTO_BIN is set) Canto, one server at a time, each in its own temporary directory on unusual
-# ports, with the same settings: no rate limits, warning-level logs, comparable modules,
-# plaintext + PLAIN allowed. Prints a table and keeps every JSON result line.
+# Runs one canto-bench scenario against Debian's Prosody, Debian's ejabberd and (when CANTO_BIN is
+# set) Canto, one server at a time, each in its own temporary directory on unusual ports, with the
+# same settings: no rate limits, warning-level logs, comparable modules, plaintext + PLAIN allowed.
+# The server is restarted for every measurement. Prints a table and keeps every JSON result line.
 #
 # usage: bench/run-compare.sh [options]
+#   --scenario login|messaging           scenario (default login; bench/run-messaging.sh = messaging)
 #   --servers "prosody ejabberd canto"   servers to run (default: prosody ejabberd, + canto if CANTO_BIN)
+#   --keep                               keep the work directory
+#   --out FILE                           where the JSON lines go (default ./canto-compare-DATE.jsonl)
+#   --table FILE                         also write the printed table (Markdown) there
+# login scenario:
 #   --clients "1000 10000"               client counts (default "1000 10000")
 #   --modes "plain scram"                plain = no TLS + SASL PLAIN (throughput);
 #                                        scram = STARTTLS + SCRAM-SHA-1 (realistic login)
 #   --concurrency N                      logins in flight (default 200)
 #   --hold S                             seconds to hold all sessions before reading RSS (default 10)
-#   --keep                               keep the work directory
-#   --out FILE                           where the JSON lines go (default ./canto-compare-DATE.jsonl)
+# messaging scenario (pairs of clients sending chat messages to each other's full JID):
+#   --pairs N                            client pairs (default 100, i.e. 200 clients)
+#   --msg-modes "flood rate"             flood = as fast as the per-sender window allows;
+#                                        rate = fixed --rate messages/s per sender
+#   --rate R                             messages/s per sender in rate mode (default 10)
+#   --window N                           in-flight messages per sender (default 32)
+#   --duration S                         measured seconds (default 20), after --warmup S (default 2)
+#   --transport scram|plain              STARTTLS + SCRAM-SHA-1 (default) or no TLS + PLAIN
 # environment: BENCH_BIN (canto-bench), CANTO_BIN + CANTOCTL_BIN (Canto), WORK_DIR, PORT_BASE.
 # Needs root (apt-installed servers, ejabberd runs as its system user).
 set -euo pipefail
@@ -27,6 +38,7 @@ USER_PATTERN="bench%d"
 PASSWORD="benchpw"
 SCRAM_ITERATIONS=4096 # ejabberd's default; used for every server so PLAIN costs the same
 
+SCENARIO="login"
 SERVERS=""
 CLIENT_COUNTS="1000 10000"
 MODES="plain scram"
@@ -34,8 +46,17 @@ CONCURRENCY=200
 HOLD=10
 KEEP=0
 OUT="$PWD/canto-compare-$(date +%Y%m%d-%H%M%S).jsonl"
+TABLE=""
+PAIRS=100
+MSG_MODES="flood rate"
+MSG_RATE=10
+MSG_WINDOW=32
+MSG_DURATION=20
+MSG_WARMUP=2
+MSG_TRANSPORT="scram"
 while [ $# -gt 0 ]; do
     case "$1" in
+        --scenario) SCENARIO="$2"; shift 2 ;;
         --servers) SERVERS="$2"; shift 2 ;;
         --clients) CLIENT_COUNTS="$2"; shift 2 ;;
         --modes) MODES="$2"; shift 2 ;;
@@ -43,7 +64,15 @@ while [ $# -gt 0 ]; do
         --hold) HOLD="$2"; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --out) OUT="$2"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        --table) TABLE="$2"; shift 2 ;;
+        --pairs) PAIRS="$2"; shift 2 ;;
+        --msg-modes) MSG_MODES="$2"; shift 2 ;;
+        --rate) MSG_RATE="$2"; shift 2 ;;
+        --window) MSG_WINDOW="$2"; shift 2 ;;
+        --duration) MSG_DURATION="$2"; shift 2 ;;
+        --warmup) MSG_WARMUP="$2"; shift 2 ;;
+        --transport) MSG_TRANSPORT="$2"; shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -51,6 +80,11 @@ if [ -z "$SERVERS" ]; then
     SERVERS="prosody ejabberd"
     [ -n "${CANTO_BIN:-}" ] && SERVERS="$SERVERS canto"
 fi
+case "$SCENARIO" in
+    login) ;;
+    messaging) CLIENT_COUNTS=$((2 * PAIRS)) ;;
+    *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
+esac
 MAX_CLIENTS=0
 for n in $CLIENT_COUNTS; do [ "$n" -gt "$MAX_CLIENTS" ] && MAX_CLIENTS=$n; done
 
@@ -362,6 +396,14 @@ start_canto() {
 }
 
 # --------------------------------------------------------------------------------------- running
+start_server() { # server
+    case "$1" in
+        prosody) prosody_start ;;
+        ejabberd) ejabberd_start ;;
+        canto) start_canto ;;
+    esac
+}
+
 run_one() { # server clients mode
     local server=$1 clients=$2 mode=$3 tls mech
     case "$mode" in
@@ -369,11 +411,7 @@ run_one() { # server clients mode
         scram) tls=starttls; mech=SCRAM-SHA-1 ;;
         *) echo "unknown mode $mode" >&2; return 1 ;;
     esac
-    case "$server" in
-        prosody) prosody_start ;;
-        ejabberd) ejabberd_start ;;
-        canto) start_canto ;;
-    esac
+    start_server "$server"
     sleep 2 # let start-up work (module loading, GC) settle before the baseline RSS
     # Other work on the machine skews logins/s; the load average is kept with each result.
     local load
@@ -394,6 +432,72 @@ r = json.loads(sys.argv[4])
 r.update(server=sys.argv[1], version=sys.argv[2], mode=sys.argv[3], loadavg_before=float(sys.argv[5]),
          nproc=int(sys.argv[6]))
 print(json.dumps(r))
+PY
+}
+
+# One messaging measurement: pairs of clients chatting (flood within a window, or a fixed rate).
+run_messaging() { # server msg_mode
+    local server=$1 mode=$2 tls mech rate
+    case "$MSG_TRANSPORT" in
+        plain) tls=none; mech=PLAIN ;;
+        scram) tls=starttls; mech=SCRAM-SHA-1 ;;
+        *) echo "unknown transport $MSG_TRANSPORT" >&2; return 1 ;;
+    esac
+    case "$mode" in
+        flood) rate=0 ;;
+        rate) rate=$MSG_RATE ;;
+        *) echo "unknown messaging mode $mode" >&2; return 1 ;;
+    esac
+    start_server "$server"
+    sleep 2 # let start-up work (module loading, GC) settle
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    log "$SERVER_VERSION (pid $SERVER_PID): $PAIRS pairs, $mode, $MSG_TRANSPORT, load average $load"
+    local out
+    out=$("$BENCH_BIN" --scenario messaging --host 127.0.0.1 --port "$SERVER_PORT" --domain "$DOMAIN" \
+        --tls "$tls" --mech "$mech" --clients "$((2 * PAIRS))" --concurrency "$CONCURRENCY" \
+        --rate "$rate" --window "$MSG_WINDOW" --warmup "$MSG_WARMUP" --duration "$MSG_DURATION" \
+        --user-pattern "$USER_PATTERN" --password "$PASSWORD" --server-pid "$SERVER_PID" || true)
+    echo "$out" | grep -v '^{' >&2 || true
+    local json
+    json=$(echo "$out" | grep '^{' | tail -1)
+    stop_server
+    [ -n "$json" ] || { log "no result"; return 0; }
+    python3 - "$server" "$SERVER_VERSION" "$mode" "$json" "$load" "$(nproc)" "$MSG_TRANSPORT" >> "$RESULTS" <<'PY'
+import json, sys
+r = json.loads(sys.argv[4])
+r.update(server=sys.argv[1], version=sys.argv[2], mode=sys.argv[3], loadavg_before=float(sys.argv[5]),
+         nproc=int(sys.argv[6]), transport=sys.argv[7])
+print(json.dumps(r))
+PY
+}
+
+print_messaging_table() {
+    python3 - "$RESULTS" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def ref(r, name):
+    for o in rows:
+        if o["server"] == name and o["mode"] == r["mode"]:
+            return o
+def ratio(a, b):
+    return "%.2f" % (a / b) if a and b else "-"
+hdr = ("server", "version", "mode", "pairs", "delivered msg/s", "p50 ms", "p99 ms", "p99.9 ms", "server CPU us/msg",
+       "bench CPU %", "msg/s vs ejabberd", "p99 vs ejabberd", "msg/s vs Prosody", "p99 vs Prosody")
+print("| " + " | ".join(hdr) + " |")
+print("|" + "|".join("---" for _ in hdr) + "|")
+for r in rows:
+    e, p = ref(r, "ejabberd"), ref(r, "prosody")
+    lat = r["latency_ms"]
+    cpu = r.get("server_cpu_s")
+    mode = r["mode"] if r["mode"] == "flood" else "rate %g/s" % r["rate_per_sender"]
+    print("| " + " | ".join(str(x) for x in (
+        r["server"], r["version"], mode, r["pairs_active"], "%.0f" % r["delivered_per_s"],
+        "%.2f" % lat["p50"], "%.2f" % lat["p99"], "%.2f" % lat["p999"],
+        "%.1f" % (cpu * 1e6 / r["delivered"]) if cpu is not None and r["delivered"] else "-",
+        "%.0f" % (r["bench_cpu_s"] * 100 / r["interval_s"]) if r["interval_s"] else "-",
+        ratio(r["delivered_per_s"], e and e["delivered_per_s"]), ratio(lat["p99"], e and e["latency_ms"]["p99"]),
+        ratio(r["delivered_per_s"], p and p["delivered_per_s"]), ratio(lat["p99"], p and p["latency_ms"]["p99"]))) + " |")
 PY
 }
 
@@ -433,6 +537,12 @@ for server in $SERVERS; do
         canto) canto_setup ;;
         *) echo "unknown server $server" >&2; exit 2 ;;
     esac
+    if [ "$SCENARIO" = messaging ]; then
+        for mode in $MSG_MODES; do
+            run_messaging "$server" "$mode"
+        done
+        continue
+    fi
     for clients in $CLIENT_COUNTS; do
         for mode in $MODES; do
             run_one "$server" "$clients" "$mode"
@@ -440,8 +550,16 @@ for server in $SERVERS; do
     done
 done
 echo
-print_table
+if [ "$SCENARIO" = messaging ]; then
+    print_messaging_table | tee "$WORK_DIR/table.md"
+else
+    print_table | tee "$WORK_DIR/table.md"
+fi
 echo
 cp "$RESULTS" "$OUT"
 echo "raw results: $OUT"
+if [ -n "$TABLE" ]; then
+    cp "$WORK_DIR/table.md" "$TABLE"
+    echo "table: $TABLE"
+fi
 exit 0

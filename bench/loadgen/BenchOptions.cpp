@@ -30,7 +30,7 @@ bool parseDouble(const std::string& text, double& out)
 std::string BenchOptions::usage()
 {
     return "usage: canto-bench [options]\n"
-           "  --scenario login            scenario to run (default login)\n"
+           "  --scenario login|messaging  scenario to run (default login)\n"
            "  --host ADDR                 server address (default 127.0.0.1)\n"
            "  --port N                    c2s port (default 5222)\n"
            "  --domain NAME               XMPP domain (default localhost)\n"
@@ -48,6 +48,12 @@ std::string BenchOptions::usage()
            "  --presence                  send initial presence after binding\n"
            "  --server-pid PID            server process whose VmRSS/CPU is measured\n"
            "  --quiet                     print only the JSON result line\n"
+           "messaging (pairs 0-1, 2-3, ... each sending chat messages to the partner's full JID):\n"
+           "  --rate R                    messages/s per sender; 0 = as fast as the window allows (default 0)\n"
+           "  --window N                  sent but not yet received messages allowed per sender (default 32)\n"
+           "  --warmup S                  seconds of sending before the measured interval (default 2)\n"
+           "  --duration S                measured interval in seconds (default 20)\n"
+           "  --body-bytes N              message body size, at least 40 (default 64)\n"
            "  --trace                     print the first connection's XML traffic to stderr\n";
 }
 
@@ -123,6 +129,16 @@ std::optional<std::string> BenchOptions::parse(int argc, char** argv)
             password = value;
         else if (arg == "--resource")
             resource = value;
+        else if (arg == "--rate")
+            ok = parseDouble(value, ratePerSender) && ratePerSender >= 0 && ratePerSender <= 100000;
+        else if (arg == "--window")
+            ok = parseNumber(value, window) && window > 0;
+        else if (arg == "--warmup")
+            ok = parseDouble(value, warmupSeconds) && warmupSeconds >= 0;
+        else if (arg == "--duration")
+            ok = parseDouble(value, durationSeconds) && durationSeconds > 0;
+        else if (arg == "--body-bytes")
+            ok = parseNumber(value, bodyBytes) && bodyBytes >= 40 && bodyBytes <= 65536;
         else if (arg == "--server-pid")
             ok = parseNumber(value, serverPid) && serverPid > 0;
         else
@@ -130,6 +146,8 @@ std::optional<std::string> BenchOptions::parse(int argc, char** argv)
         if (!ok)
             return "bad value for " + arg + ": " + value;
     }
+    if (scenario == "messaging" && clients % 2 != 0)
+        return std::string("--clients must be even for the messaging scenario (pairs)");
     if (userPattern.find("%d") == std::string::npos)
         return std::string("--user-pattern must contain %d");
     return std::nullopt;

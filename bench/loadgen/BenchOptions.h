@@ -32,6 +32,15 @@ public:
     bool quiet = false;
     bool trace = false; // print the first connection's traffic to stderr
 
+    // Scenario "messaging": clients form pairs (0-1, 2-3, ...) and both sides of a pair send chat
+    // messages to the other's full JID. ratePerSender 0 = as fast as the window allows ("flood").
+    double ratePerSender = 0;
+    // Messages a sender may have sent but its partner not yet received.
+    int window = 32;
+    double warmupSeconds = 2.0;    // sending, not counted
+    double durationSeconds = 20.0; // the measured interval
+    int bodyBytes = 64;            // size of each message body (timestamp, sequence number, padding)
+
     // Returns std::nullopt on success, otherwise a message ("help" when --help was asked).
     std::optional<std::string> parse(int argc, char** argv);
 

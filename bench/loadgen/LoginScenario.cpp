@@ -3,10 +3,12 @@
 #include "BenchOptions.h"
 #include "ClientTlsContext.h"
 #include "HoldBehaviour.h"
+#include "Json.h"
 #include "Poller.h"
 #include "ProcessProbe.h"
 #include "ScramKeyCache.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -18,7 +20,7 @@ namespace Canto::Bench {
 
 namespace {
 
-using Clock = Connection::Clock;
+using Clock = LoginScenario::Clock;
 
 double secondsBetween(Clock::time_point from, Clock::time_point to)
 {
@@ -37,42 +39,6 @@ std::optional<sockaddr_in> resolve(const std::string& host, uint16_t port)
     freeaddrinfo(result);
     address.sin_port = htons(port);
     return address;
-}
-
-std::string jsonString(const std::string& text)
-{
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out.push_back('\\');
-            out.push_back(c);
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-            out += buffer;
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out + "\"";
-}
-
-std::string jsonNumber(double value)
-{
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.3f", value);
-    return buffer;
-}
-
-std::string jsonMap(const std::map<std::string, size_t>& map)
-{
-    std::string out = "{";
-    for (const auto& [key, count] : map) {
-        if (out.size() > 1)
-            out += ",";
-        out += jsonString(key) + ":" + std::to_string(count);
-    }
-    return out + "}";
 }
 
 } // namespace
@@ -143,32 +109,23 @@ void LoginScenario::checkTimeouts(Clock::time_point now)
     }
 }
 
-int LoginScenario::run()
+bool LoginScenario::loginAll()
 {
     const auto address = resolve(m_options.host, m_options.port);
     if (!address) {
         std::fprintf(stderr, "canto-bench: cannot resolve %s\n", m_options.host.c_str());
-        return 2;
+        return false;
     }
-    Poller poller;
-    ClientTlsContext tls;
-    ScramKeyCache scramCache;
-    if (!poller.isValid() || !tls.isValid()) {
+    m_poller = std::make_unique<Poller>();
+    m_tls = std::make_unique<ClientTlsContext>();
+    m_scramCache = std::make_unique<ScramKeyCache>();
+    if (!m_poller->isValid() || !m_tls->isValid()) {
         std::fprintf(stderr, "canto-bench: cannot create epoll or TLS context\n");
-        return 2;
+        return false;
     }
-    Connection::Environment environment{m_options, poller, tls.get(), scramCache, *this, *address};
-    m_environment = &environment;
+    m_environment = std::make_unique<Connection::Environment>(
+        Connection::Environment{m_options, *m_poller, m_tls->get(), *m_scramCache, *this, *address});
     m_connections.reserve(static_cast<size_t>(m_options.clients));
-
-    const ProcessProbe server(m_options.serverPid);
-    const std::optional<long> rssBefore = server.rssKb();
-    if (server.isValid() && !rssBefore) {
-        std::fprintf(stderr, "canto-bench: cannot read /proc/%d/status\n", m_options.serverPid);
-        return 2;
-    }
-    const std::optional<double> serverCpuBefore = server.cpuSeconds();
-    const double benchCpuBefore = ProcessProbe::selfCpuSeconds();
 
     m_firstConnectAt = Clock::now();
     m_lastEstablishedAt = m_firstConnectAt;
@@ -176,7 +133,7 @@ int LoginScenario::run()
     auto lastCheck = Clock::now();
     auto lastProgress = Clock::now();
     while (m_finished < m_options.clients) {
-        if (poller.wait(50) < 0) {
+        if (m_poller->wait(50) < 0) {
             std::perror("epoll_wait");
             break;
         }
@@ -193,33 +150,79 @@ int LoginScenario::run()
                          m_stats.successCount(), m_stats.failureCount(), m_inFlight);
         }
     }
-    const double loginSeconds = secondsBetween(m_firstConnectAt, m_lastEstablishedAt);
+    return true;
+}
+
+double LoginScenario::loginSeconds() const
+{
+    return secondsBetween(m_firstConnectAt, m_lastEstablishedAt);
+}
+
+void LoginScenario::serve(Clock::duration length, Clock::duration tickInterval, const std::function<bool()>& isDone)
+{
+    if (!m_poller)
+        return;
+    const auto until = Clock::now() + length;
+    auto nextTick = Clock::now();
+    for (;;) {
+        auto now = Clock::now();
+        if (now >= nextTick) {
+            for (auto& connection : m_connections)
+                connection->tick();
+            nextTick = now + tickInterval;
+        }
+        if (isDone && isDone())
+            return;
+        now = Clock::now();
+        if (now >= until)
+            return;
+        // Round the wait up: a 0 ms timeout before a due tick would spin.
+        const auto wait = std::min(until, nextTick) - now + std::chrono::microseconds(999);
+        if (m_poller->wait(static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count())) < 0) {
+            std::perror("epoll_wait");
+            return;
+        }
+    }
+}
+
+void LoginScenario::closeAll()
+{
+    m_connections.clear(); // abortive close of every session
+}
+
+int LoginScenario::run()
+{
+    const ProcessProbe server(m_options.serverPid);
+    const std::optional<long> rssBefore = server.rssKb();
+    if (server.isValid() && !rssBefore) {
+        std::fprintf(stderr, "canto-bench: cannot read /proc/%d/status\n", m_options.serverPid);
+        return 2;
+    }
+    const std::optional<double> serverCpuBefore = server.cpuSeconds();
+    const double benchCpuBefore = ProcessProbe::selfCpuSeconds();
+    if (!loginAll())
+        return 2;
     const std::optional<double> serverCpuAfterLogin = server.cpuSeconds();
     const double benchCpu = ProcessProbe::selfCpuSeconds() - benchCpuBefore;
 
     // Hold: keep serving the sessions (pings, tick-driven behaviours) so the server settles
     // (garbage collection, buffers shrinking) before its memory is read.
-    const auto holdUntil = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                              std::chrono::duration<double>(m_options.holdSeconds));
-    while (Clock::now() < holdUntil) {
-        poller.wait(50);
-        for (auto& connection : m_connections)
-            connection->tick();
-    }
+    serve(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.holdSeconds)),
+          std::chrono::milliseconds(50));
     const std::optional<long> rssAfter = server.rssKb();
     std::optional<double> serverCpu;
     if (serverCpuBefore && serverCpuAfterLogin)
         serverCpu = *serverCpuAfterLogin - *serverCpuBefore;
-    printReport(loginSeconds, rssBefore, rssAfter, serverCpu, benchCpu);
+    printReport(rssBefore, rssAfter, serverCpu, benchCpu);
 
-    m_connections.clear(); // abortive close of every session
-    m_environment = nullptr;
+    closeAll();
     return m_stats.failureCount() == 0 ? 0 : 1;
 }
 
-void LoginScenario::printReport(double loginSeconds, std::optional<long> rssBefore, std::optional<long> rssAfter,
+void LoginScenario::printReport(std::optional<long> rssBefore, std::optional<long> rssAfter,
                                 std::optional<double> serverCpu, double benchCpu) const
 {
+    const double loginSeconds = this->loginSeconds();
     const size_t ok = m_stats.successCount();
     const size_t held = ok - std::min(ok, m_stats.lostCount());
     const double rate = loginSeconds > 0 ? static_cast<double>(ok) / loginSeconds : 0;
@@ -250,15 +253,16 @@ void LoginScenario::printReport(double loginSeconds, std::optional<long> rssBefo
 
     std::ostringstream json;
     json << "{\"scenario\":\"login\",\"clients\":" << m_options.clients << ",\"concurrency\":" << m_options.concurrency
-         << ",\"tls\":" << jsonString(BenchOptions::tlsModeName(m_options.tls))
-         << ",\"mech\":" << jsonString(m_options.mechanism) << ",\"ok\":" << ok
+         << ",\"tls\":" << Json::string(BenchOptions::tlsModeName(m_options.tls))
+         << ",\"mech\":" << Json::string(m_options.mechanism) << ",\"ok\":" << ok
          << ",\"failed\":" << m_stats.failureCount() << ",\"lost\":" << m_stats.lostCount()
-         << ",\"login_seconds\":" << jsonNumber(loginSeconds) << ",\"logins_per_s\":" << jsonNumber(rate)
-         << ",\"latency_ms\":{\"mean\":" << jsonNumber(m_stats.mean())
-         << ",\"p50\":" << jsonNumber(m_stats.percentile(50)) << ",\"p90\":" << jsonNumber(m_stats.percentile(90))
-         << ",\"p99\":" << jsonNumber(m_stats.percentile(99)) << ",\"max\":" << jsonNumber(m_stats.percentile(100))
+         << ",\"login_seconds\":" << Json::number(loginSeconds) << ",\"logins_per_s\":" << Json::number(rate)
+         << ",\"latency_ms\":{\"mean\":" << Json::number(m_stats.mean())
+         << ",\"p50\":" << Json::number(m_stats.percentile(50)) << ",\"p90\":" << Json::number(m_stats.percentile(90))
+         << ",\"p99\":" << Json::number(m_stats.percentile(99)) << ",\"max\":" << Json::number(m_stats.percentile(100))
          << "}"
-         << ",\"failures\":" << jsonMap(m_stats.failures()) << ",\"lost_reasons\":" << jsonMap(m_stats.lost());
+         << ",\"failures\":" << Json::counts(m_stats.failures())
+         << ",\"lost_reasons\":" << Json::counts(m_stats.lost());
     if (m_options.serverPid > 0) {
         json << ",\"server_pid\":" << m_options.serverPid;
         if (rssBefore)
@@ -266,11 +270,11 @@ void LoginScenario::printReport(double loginSeconds, std::optional<long> rssBefo
         if (rssAfter)
             json << ",\"rss_after_kb\":" << *rssAfter;
         if (bytesPerConnection)
-            json << ",\"rss_per_conn_bytes\":" << jsonNumber(*bytesPerConnection);
+            json << ",\"rss_per_conn_bytes\":" << Json::number(*bytesPerConnection);
         if (serverCpu)
-            json << ",\"server_cpu_s\":" << jsonNumber(*serverCpu);
+            json << ",\"server_cpu_s\":" << Json::number(*serverCpu);
     }
-    json << ",\"bench_cpu_s\":" << jsonNumber(benchCpu) << "}";
+    json << ",\"bench_cpu_s\":" << Json::number(benchCpu) << "}";
     std::printf("%s\n", json.str().c_str());
     std::fflush(stdout);
 }

@@ -1,6 +1,7 @@
 // canto-bench: XMPP load generator for any server on loopback (see bench/README.md).
 #include "BenchOptions.h"
 #include "LoginScenario.h"
+#include "MessagingScenario.h"
 
 #include <csignal>
 #include <cstdio>
@@ -41,6 +42,10 @@ int main(int argc, char** argv)
 
     if (options.scenario == "login") {
         Canto::Bench::LoginScenario scenario(options);
+        return scenario.run();
+    }
+    if (options.scenario == "messaging") {
+        Canto::Bench::MessagingScenario scenario(options);
         return scenario.run();
     }
     std::fprintf(stderr, "canto-bench: unknown scenario %s\n", options.scenario.c_str());
