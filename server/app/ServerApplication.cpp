@@ -4,8 +4,8 @@
 #include "server/core/ClientSession.h"
 #include "server/core/HostManager.h"
 #include "server/core/ModuleManager.h"
-#include "server/core/Router.h"
 #include "server/core/RosterManager.h"
+#include "server/core/Router.h"
 #include "server/core/SessionManager.h"
 #include "server/logging/LogManager.h"
 #include "server/metrics/MetricsRegistry.h"
@@ -228,7 +228,10 @@ Result<void> ServerApplication::start()
             return;
         }
         // Which hosts can offer SCRAM-SHA-256 depends on the stored accounts: learn it first.
-        auto pending = std::make_shared<int>(0);
+        // One count held by this loop itself: a check that finishes at once (its continuation
+        // runs inside then()) must not start the certificates before the other hosts are counted,
+        // or two preparations would generate the same files at the same time.
+        auto pending = std::make_shared<int>(1);
         const auto afterAccounts = [this] {
             m_certificates->prepare(m_hosts->hostNames(), [this](Result<void> ready) {
                 if (!ready) {
@@ -254,7 +257,7 @@ Result<void> ServerApplication::start()
                 }
             });
         }
-        if (*pending == 0) {
+        if (--*pending == 0) {
             afterAccounts();
         }
     });

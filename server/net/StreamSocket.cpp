@@ -165,7 +165,7 @@ void StreamSocket::onWritable()
 
 void StreamSocket::write(const QByteArray& data)
 {
-    if (m_fd < 0 || m_closing || data.isEmpty()) {
+    if (m_fd < 0 || m_closing || m_writeFailed || data.isEmpty()) {
         return;
     }
     if (m_out.isEmpty()) {
@@ -182,7 +182,7 @@ void StreamSocket::write(const QByteArray& data)
 
 bool StreamSocket::flush()
 {
-    while (m_fd >= 0 && m_outOffset < m_out.size()) {
+    while (m_fd >= 0 && !m_writeFailed && m_outOffset < m_out.size()) {
         if (m_ssl && !m_handshakeDone && m_plainBeforeTls <= 0) {
             return true; // encrypted data waits for the handshake
         }
@@ -198,8 +198,8 @@ bool StreamSocket::flush()
                     m_writeNotifier->setEnabled(true);
                     return true;
                 }
-                closeNow();
-                return false;
+                failWrites();
+                return true;
             }
             if (m_plainBeforeTls > 0) {
                 m_plainBeforeTls -= n;
@@ -218,8 +218,8 @@ bool StreamSocket::flush()
                     m_writeNotifier->setEnabled(false);
                     return true;
                 }
-                closeNow();
-                return false;
+                failWrites();
+                return true;
             }
         }
         m_outOffset += n;
@@ -232,7 +232,7 @@ bool StreamSocket::flush()
             return m_fd >= 0;
         }
     }
-    if (m_fd >= 0) {
+    if (m_fd >= 0 && !m_writeFailed) {
         m_out = QByteArray(); // release the queue's memory while idle
         m_outOffset = 0;
         m_writeNotifier->setEnabled(false);
@@ -273,6 +273,20 @@ void StreamSocket::updateNotifiers()
     if (m_writeNotifier) {
         m_writeNotifier->setEnabled(bytesToWrite() > 0);
     }
+}
+
+void StreamSocket::failWrites()
+{
+    if (m_writeFailed) {
+        return;
+    }
+    m_writeFailed = true;
+    m_out = QByteArray();
+    m_outOffset = 0;
+    if (m_writeNotifier) {
+        m_writeNotifier->setEnabled(false);
+    }
+    QMetaObject::invokeMethod(this, &StreamSocket::closeNow, Qt::QueuedConnection);
 }
 
 void StreamSocket::closeNow()

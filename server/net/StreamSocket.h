@@ -58,6 +58,10 @@ private:
     bool flush();
     void updateNotifiers();
     void closeNow();
+    /// A write failed (the peer is gone): output is dropped from now on, but what the peer sent
+    /// before it went (typically its </stream:stream>) is still read and delivered; the socket
+    /// closes once the pending input has been handled.
+    void failWrites();
 
     int m_fd = -1;
     QHostAddress m_peer;
@@ -68,6 +72,7 @@ private:
     bool m_writeWantsRead = false; // OpenSSL needs the socket readable to continue a write
     int m_plainBeforeTls = -1;     // queued bytes to send in plaintext before the handshake
     bool m_closing = false;
+    bool m_writeFailed = false;
     bool m_discardInput = false;
     bool m_emittedDisconnected = false;
     QByteArray m_out;
