@@ -8,6 +8,8 @@
 #include <QVariant>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 namespace Canto {
 
@@ -19,8 +21,18 @@ class ClientSession : public Session
 public:
     using Writer = std::function<void(const XmlElement&)>;
     using Closer = std::function<void(const QString& condition, const QString& text)>;
+    /// Moves the connection behind a session (stream resumption, XEP-0198). Called with a target:
+    /// the connection continues as `target` (a detached session). Called with nullptr: the
+    /// connection hands its session to SessionManager::keepDetached and drops its socket.
+    using Transfer = std::function<void(ClientSession* target)>;
+    /// Sees every stanza sent to the session before it is written; returns false when it took
+    /// the stanza (held back or queued elsewhere), true to pass it on.
+    using OutgoingFilter = std::function<bool(XmlElement& stanza)>;
+    /// Sees every element the client sent after binding (stanzas and nonzas), before routing.
+    using IncomingFilter = std::function<void(const XmlElement& element)>;
 
     ClientSession(QString id, QString host, Writer writer, Closer closer);
+    ~ClientSession() override;
 
     Kind kind() const override { return Kind::Client; }
     const QString& host() const override { return m_host; }
@@ -30,6 +42,30 @@ public:
     const QString& id() const { return m_id; }
     /// Closes the stream with a stream error condition (empty condition: clean close).
     void close(const QString& condition = {}, const QString& text = {});
+
+    /// Writes an element to the connection without the outgoing filters (nonzas such as XEP-0198
+    /// acks, stanzas re-sent by the filter that held them). Nothing happens while detached.
+    void write(const XmlElement& element);
+    /// Sends a stanza through the outgoing filters that run after `owner`'s (a filter releasing
+    /// stanzas it held back).
+    void sendAfter(const void* owner, const XmlElement& stanza);
+    /// Filters run by descending priority, equal priorities in the order added. Filters are kept
+    /// per session and allocate nothing until the first one is added.
+    void addOutgoingFilter(const void* owner, int priority, OutgoingFilter filter);
+    void addIncomingFilter(const void* owner, int priority, IncomingFilter filter);
+    /// Removes every filter `owner` added (module unload, feature disabled).
+    void removeFilters(const void* owner);
+    /// Runs the incoming filters (the connection calls it for each element after binding).
+    void filterIncoming(const XmlElement& element);
+
+    /// Whether a connection is attached (false while hibernating after the socket was lost).
+    bool isConnected() const { return bool(m_writer); }
+    /// Attaches a connection (a new one after stream resumption). `transfer` may be empty.
+    void attachConnection(Writer writer, Closer closer, Transfer transfer = {});
+    /// Forgets the connection: writes are dropped and close() does nothing until re-attached.
+    void detachConnection();
+    /// Asks the connection to move (see Transfer); false when the connection cannot.
+    bool transferConnection(ClientSession* target);
 
     bool isAuthenticated() const { return !m_username.isEmpty(); }
     bool isBound() const { return !m_resource.isEmpty(); }
@@ -68,10 +104,15 @@ public:
     void setPeerAddress(const QString& address) { m_peerAddress = address; }
 
 private:
+    struct Filters;
+    void runOutgoing(std::size_t first, const XmlElement& stanza);
+
     QString m_id;
     QString m_host;
     Writer m_writer;
     Closer m_closer;
+    Transfer m_transfer;
+    std::unique_ptr<Filters> m_filters; // null until a module adds one (per-session memory)
     QString m_username;
     QString m_resource;
     XmlElement m_presence;

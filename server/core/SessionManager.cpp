@@ -11,6 +11,8 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcSessions, "canto.core.sessions")
@@ -30,6 +32,8 @@ QString randomResource()
 } // namespace
 
 SessionManager::SessionManager(ServerContext& context, QObject* parent) : QObject(parent), m_context(context) {}
+
+SessionManager::~SessionManager() = default;
 
 QString SessionManager::conflictPolicy(const QString& host) const
 {
@@ -103,12 +107,89 @@ Result<QString> SessionManager::bind(ClientSession& session, const QString& requ
 
 void SessionManager::unbind(ClientSession& session, const QString& error)
 {
-    if (!session.isBound()) {
+    unbindSession(session, error, false);
+}
+
+bool SessionManager::unbindOrKeep(std::unique_ptr<ClientSession>& session, const QString& error)
+{
+    if (!session || unbindSession(*session, error, true)) {
+        return false;
+    }
+    qCInfo(lcSessions).noquote() << session->logId() << "kept bound without a connection" << session->fullJid();
+    keepDetached(std::move(session));
+    return true;
+}
+
+void SessionManager::keepDetached(std::unique_ptr<ClientSession> session)
+{
+    if (!session) {
         return;
+    }
+    session->detachConnection();
+    m_detached.push_back(std::move(session));
+}
+
+std::unique_ptr<ClientSession> SessionManager::takeDetached(ClientSession& session)
+{
+    const auto it = std::find_if(m_detached.begin(), m_detached.end(),
+                                 [&session](const auto& kept) { return kept.get() == &session; });
+    if (it == m_detached.end()) {
+        return nullptr;
+    }
+    std::unique_ptr<ClientSession> taken = std::move(*it);
+    m_detached.erase(it);
+    return taken;
+}
+
+bool SessionManager::isDetached(const ClientSession& session) const
+{
+    return std::any_of(m_detached.begin(), m_detached.end(),
+                       [&session](const auto& kept) { return kept.get() == &session; });
+}
+
+Result<void> SessionManager::resume(ClientSession& fresh, ClientSession& target)
+{
+    if (&fresh == &target || !fresh.isAuthenticated() || fresh.isBound() || !target.isBound() ||
+        fresh.username() != target.username() || fresh.host() != target.host()) {
+        return Result<void>::failure(u"not-allowed"_s, u"Not a session of this user"_s);
+    }
+    if (!isDetached(target) && !target.transferConnection(nullptr)) {
+        return Result<void>::failure(u"internal-server-error"_s, u"The old connection cannot be taken over"_s);
+    }
+    if (!isDetached(target)) {
+        return Result<void>::failure(u"internal-server-error"_s, u"The old connection kept its session"_s);
+    }
+    const bool secure = fresh.isSecure();
+    const QString address = fresh.peerAddress();
+    if (!fresh.transferConnection(&target) || isDetached(target)) {
+        return Result<void>::failure(u"feature-not-implemented"_s, u"This connection cannot resume sessions"_s);
+    }
+    target.setSecure(secure);
+    target.setPeerAddress(address);
+    qCInfo(lcSessions).noquote() << target.logId() << "resumed by" << fresh.logId() << "for" << target.fullJid();
+    if (Host* host = m_context.hosts ? m_context.hosts->host(target.host()) : nullptr) {
+        Event event(&target, nullptr);
+        event.setPointer(u"replaced"_s, &fresh);
+        host->events().fire(u"c2s-session-updated"_s, event);
+    }
+    return {};
+}
+
+bool SessionManager::unbindSession(ClientSession& session, const QString& error, bool keepable)
+{
+    if (!session.isBound()) {
+        return true;
     }
     Host* host = m_context.hosts ? m_context.hosts->host(session.host()) : nullptr;
     if (!host || host->clientSession(session.username(), session.resource()) != &session) {
-        return;
+        return true;
+    }
+    Event pre(&session, nullptr);
+    pre.set(u"error"_s, error);
+    pre.set(u"keepable"_s, keepable);
+    const QVariant kept = host->events().fire(u"pre-resource-unbind"_s, pre);
+    if (keepable && kept.isValid() && kept.toBool()) {
+        return false;
     }
     const QString fullJid = session.fullJid();
     Event event(&session, nullptr);
@@ -118,6 +199,13 @@ void SessionManager::unbind(ClientSession& session, const QString& error)
     --m_bound;
     qCInfo(lcSessions).noquote() << session.logId() << "unbound" << fullJid << (error.isEmpty() ? QString() : error);
     Q_EMIT sessionUnbound(session.host(), fullJid);
+    if (std::unique_ptr<ClientSession> detached = takeDetached(session)) {
+        // Callers may still hold a reference (e.g. bind() closing a replaced session).
+        m_retired.push_back(std::move(detached));
+        QMetaObject::invokeMethod(
+            this, [this] { m_retired.clear(); }, Qt::QueuedConnection);
+    }
+    return true;
 }
 
 } // namespace Canto

@@ -80,9 +80,8 @@ ClientConnection::ClientConnection(ServerContext& context, CertificateStore& cer
     m_parser = std::make_unique<StreamParser>(limits);
     m_parser->setInternPool(settings.internPool);
     const QString sessionId = u"c2s"_s + QString::number(QRandomGenerator::global()->generate(), 16);
-    m_session = std::make_unique<ClientSession>(
-        sessionId, QString(), [this](const XmlElement& stanza) { writeElement(stanza); },
-        [this](const QString& condition, const QString& text) { closeStream(condition, text); });
+    m_session = std::make_unique<ClientSession>(sessionId, QString(), nullptr, nullptr);
+    attachSession(*m_session);
     m_session->setPeerAddress(m_socket->peerAddress().toString());
 
     connect(m_parser.get(), &StreamParser::streamOpened, this, &ClientConnection::onStreamOpened);
@@ -140,7 +139,13 @@ void ClientConnection::onData(const QByteArray& data)
     if (m_state == State::Closing) {
         return;
     }
+    m_feeding = true;
     m_parser->feed(data);
+    m_feeding = false;
+    if (m_disconnectPending) {
+        m_disconnectPending = false;
+        onDisconnected();
+    }
 }
 
 void ClientConnection::onEncrypted()
@@ -153,14 +158,58 @@ void ClientConnection::onEncrypted()
 
 void ClientConnection::onDisconnected()
 {
-    const bool wasBound = m_session->isBound();
+    if (m_feeding) {
+        // A write failed while we parse what the client sent (it closed its side): the rest of
+        // that data still counts, e.g. a </stream:stream> that makes the close a clean one.
+        m_disconnectPending = true;
+        return;
+    }
+    // m_session is null when a stream resumption elsewhere took the session over.
+    const bool wasBound = m_session && m_session->isBound() && m_state != State::Closing;
     m_state = State::Closing;
     m_negotiationTimer.stop();
     if (wasBound && m_context.sessions) {
-        m_context.sessions->unbind(*m_session, u"Disconnected"_s);
+        // Not a clean close: a module may keep the session bound (XEP-0198 hibernation).
+        m_context.sessions->unbindOrKeep(m_session, u"Disconnected"_s);
     }
     Q_EMIT closed();
     deleteLater();
+}
+
+void ClientConnection::attachSession(ClientSession& session)
+{
+    session.attachConnection([this](const XmlElement& stanza) { writeElement(stanza); },
+                             [this](const QString& condition, const QString& text) { closeStream(condition, text); },
+                             [this](ClientSession* target) { transferSession(target); });
+}
+
+void ClientConnection::transferSession(ClientSession* target)
+{
+    if (!m_session || m_state == State::Closing) {
+        return;
+    }
+    if (!target) {
+        // A resumption on another connection takes our session: let go of it without closing
+        // the stream (the client is gone or has moved on).
+        qCInfo(lcC2s).noquote() << id() << "session taken over by a resumption";
+        m_state = State::Closing;
+        m_negotiationTimer.stop();
+        m_context.sessions->keepDetached(std::move(m_session));
+        m_socket->abort();
+        return;
+    }
+    std::unique_ptr<ClientSession> adopted = m_context.sessions->takeDetached(*target);
+    if (!adopted) {
+        return;
+    }
+    qCInfo(lcC2s).noquote() << id() << "continues as" << adopted->id();
+    attachSession(*adopted);
+    // The replaced session may still be in use up the stack (the event that resumed): kept
+    // until this connection goes.
+    m_replacedSession = std::exchange(m_session, std::move(adopted));
+    m_replacedSession->detachConnection();
+    m_state = State::Bound;
+    m_negotiationTimer.stop();
 }
 
 void ClientConnection::restartStream()
@@ -205,6 +254,15 @@ void ClientConnection::closeStream(const QString& condition, const QString& text
             out += u" from='"_s + xmlEscape(m_host, true) + u'\'';
         }
         out += u">"_s;
+    }
+    if (m_session->isBound()) {
+        // Prosody's pre-session-close: a deliberate close ends resumability (XEP-0198 acks).
+        if (Host* host = m_context.hosts ? m_context.hosts->host(m_host) : nullptr) {
+            Event event(m_session.get(), nullptr);
+            event.set(u"error"_s, condition);
+            event.set(u"text"_s, text);
+            host->events().fire(u"pre-session-close"_s, event);
+        }
     }
     if (!condition.isEmpty()) {
         out += StreamError(condition, text).toXml();
@@ -251,9 +309,8 @@ void ClientConnection::onStreamOpened(const XmlElement& header)
     }
     m_host = to;
     if (m_session->host().isEmpty()) {
-        m_session = std::make_unique<ClientSession>(
-            m_session->id(), m_host, [this](const XmlElement& stanza) { writeElement(stanza); },
-            [this](const QString& condition, const QString& text) { closeStream(condition, text); });
+        m_session = std::make_unique<ClientSession>(m_session->id(), m_host, nullptr, nullptr);
+        attachSession(*m_session);
         m_session->setPeerAddress(m_socket->peerAddress().toString());
         m_session->setSecure(isSecure());
     }
@@ -337,7 +394,10 @@ void ClientConnection::onElement(XmlElement element)
         if (m_context.serverMetrics) {
             m_context.serverMetrics->stanzaIn(Stanza::isStanza(element) ? element.name() : u"other"_s);
         }
-        m_context.router->processClientElement(*m_session, std::move(element));
+        m_session->filterIncoming(element);
+        if (m_state == State::Bound) { // a filter may have closed the stream
+            m_context.router->processClientElement(*m_session, std::move(element));
+        }
         return;
     }
     const QString& xmlns = element.xmlns();

@@ -23,7 +23,9 @@ class StreamSocket;
 /// One client-to-server stream (RFC 6120): stream headers, STARTTLS (or direct TLS), SASL,
 /// resource binding and the session IQ, then every element goes to the Router. Owns its socket,
 /// its parser and its ClientSession. Stream errors for malformed XML and broken limits; clean
-/// close on </stream:stream>. Deletes itself (deleteLater) when the socket is gone.
+/// close on </stream:stream>. Deletes itself (deleteLater) when the socket is gone. A lost
+/// socket lets SessionManager::unbindOrKeep keep the session (XEP-0198 hibernation); a stream
+/// resumption moves a kept session onto a new connection (ClientSession::Transfer).
 class ClientConnection : public QObject
 {
     Q_OBJECT
@@ -52,6 +54,8 @@ private:
     void onElement(XmlElement element);
     void onParseError(const QString& condition, const QString& text);
 
+    void attachSession(ClientSession& session);
+    void transferSession(ClientSession* target);
     void sendFeatures();
     void handleStartTls();
     void handleAuth(const XmlElement& element);
@@ -70,7 +74,8 @@ private:
     StreamSocket* m_socket;
     ClientConnectionSettings m_settings;
     std::unique_ptr<StreamParser> m_parser;
-    std::unique_ptr<ClientSession> m_session;
+    std::unique_ptr<ClientSession> m_session; // null once a resumption elsewhere took it
+    std::unique_ptr<ClientSession> m_replacedSession;
     std::unique_ptr<SaslMechanism> m_sasl;
     TlsSession m_tls;
     QTimer m_negotiationTimer;
@@ -82,6 +87,8 @@ private:
     int m_authFailures = 0;
     bool m_saslBusy = false;
     bool m_ipv6 = false;
+    bool m_feeding = false;           // inside m_parser->feed()
+    bool m_disconnectPending = false; // the socket went while feeding: handled after it
 };
 
 } // namespace Canto

@@ -54,6 +54,9 @@ void TestClient::send(const QString& xml)
 void TestClient::send(const XmlElement& element)
 {
     if (m_server) {
+        if (m_session.isBound()) {
+            m_session.filterIncoming(element); // as net/ClientConnection does after binding
+        }
         m_server->router().processClientElement(m_session, element);
     }
 }
