@@ -1,8 +1,12 @@
 // Protocol tests with the independent QXmpp client against a real cantod process: SASL over
 // STARTTLS and direct TLS, ping, disco, version, time, a message to oneself, a wrong password,
-// and malformed XML that must not disturb another client.
+// and malformed XML that must not disturb another client. The instant-messaging scenarios (roster,
+// subscriptions, delivery, offline, carbons, MAM paging, stream resumption) run against a second
+// cantod with the IM modules enabled on its host; the same scenarios pass against Prosody 0.12
+// (tests/interop/run-against-prosody.sh), which is how the client's expectations were checked.
 #include "support/CantodProcess.h"
 
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -14,6 +18,32 @@ class tst_ClientInterop : public QObject
 
 private:
     std::unique_ptr<CantodProcess> m_server;
+    std::unique_ptr<CantodProcess> m_imServer;
+    QString m_imServerFailure;
+
+    // Started by the first IM row, not in initTestCase(): a module that cannot load yet must fail
+    // only the IM rows. Prosody's module ids; the host list adds to the global one.
+    bool ensureImServer()
+    {
+        if (m_imServer) {
+            return m_imServerFailure.isEmpty();
+        }
+        m_imServer = std::make_unique<CantodProcess>(
+            QString(), u"VirtualHost \"localhost\"\n"
+                       "modules_enabled = { \"roster\", \"offline\", \"carbons\", \"mam\", \"smacks\" }\n"_s);
+        if (!m_imServer->start()) {
+            m_imServerFailure = u"cantod with the IM modules did not start:\n"_s + m_imServer->log();
+            return false;
+        }
+        for (const auto& [user, password] : {std::pair{u"alice"_s, u"wonderland"_s}, {u"bob"_s, u"builder"_s}}) {
+            const CantodProcess::Output added = m_imServer->cantoctl({u"adduser"_s, user + u"@localhost"_s, password});
+            if (added.exitCode != 0) {
+                m_imServerFailure = u"cantoctl adduser failed: "_s + added.text;
+                return false;
+            }
+        }
+        return true;
+    }
 
     QStringList account(const QString& user, const QString& password) const
     {
@@ -31,7 +61,11 @@ private Q_SLOTS:
         }
     }
 
-    void cleanupTestCase() { m_server.reset(); }
+    void cleanupTestCase()
+    {
+        m_imServer.reset();
+        m_server.reset();
+    }
 
     void scenario_data()
     {
@@ -101,6 +135,46 @@ private Q_SLOTS:
         QVERIFY2(result.exitCode == 0, qPrintable(result.text));
         QVERIFY(result.text.contains(u"not-well-formed"_s));
         QVERIFY(m_server->isRunning());
+    }
+
+    // Each row is one scenario of canto-interop-client with alice (--jid) and bob (--peer-jid);
+    // the client checks the exact stanzas, this checks its verdict line too, so a client that
+    // exits 0 without running the scenario cannot pass.
+    void imScenario_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<bool>("directTls");
+        QTest::newRow("roster") << u"roster"_s << false;
+        QTest::newRow("subscription") << u"subscription"_s << false;
+        QTest::newRow("delivery") << u"delivery"_s << false;
+        QTest::newRow("offline") << u"offline"_s << false;
+        QTest::newRow("carbons") << u"carbons"_s << false;
+        QTest::newRow("mam") << u"mam"_s << false;
+        QTest::newRow("resume") << u"resume"_s << false;
+        QTest::newRow("resume-direct-tls") << u"resume"_s << true;
+    }
+
+    void imScenario()
+    {
+        QFETCH(QString, scenario);
+        QFETCH(bool, directTls);
+        QVERIFY2(ensureImServer(), qPrintable(m_imServerFailure));
+        QStringList args = account(u"alice"_s, u"wonderland"_s);
+        args << u"--peer-jid"_s << u"bob@localhost"_s << u"--peer-password"_s << u"builder"_s << u"--scenario"_s
+             << scenario << u"--port"_s
+             << QString::number(directTls ? m_imServer->directTlsPort() : m_imServer->c2sPort());
+        if (directTls) {
+            args << u"--direct-tls"_s;
+        }
+        const CantodProcess::Output result = m_imServer->client(args);
+        const bool passed = result.exitCode == 0 && result.text.contains(u"PASS "_s + scenario);
+        if (!passed) {
+            // QTest cuts long failure messages: the transcript goes to the log, the verdict into
+            // the failure.
+            qInfo().noquote() << result.text << "\n--- server log ---\n" << m_imServer->log();
+        }
+        static const QRegularExpression verdict(u"^FAIL .*$"_s, QRegularExpression::MultilineOption);
+        QVERIFY2(passed, qPrintable(u"exit %1: %2"_s.arg(result.exitCode).arg(verdict.match(result.text).captured())));
     }
 };
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every canto-interop-client scenario against a private Prosody instance, to prove the
-# client itself is right before it is pointed at cantod.
+# client itself is right before it is pointed at cantod. Accounts alice and bob are registered
+# with prosodyctl; the instant-messaging scenarios (roster, subscription, delivery, offline,
+# carbons, mam, resume) use both and need Prosody's roster, offline, carbons, mam and smacks
+# modules, which the generated config enables.
 #
 #   tests/interop/run-against-prosody.sh [--client PATH] [--verbose] [--keep] [scenario ...]
 #
@@ -23,7 +26,7 @@ while [[ $# -gt 0 ]]; do
         --client) client="$2"; shift 2 ;;
         --verbose) verbose=(--verbose); shift ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) scenarios+=("$1"); shift ;;
     esac
 done
@@ -77,8 +80,11 @@ authentication = "internal_hashed"
 storage = "internal"
 certificates = "$tmp"
 ssl = { certificate = "$tmp/localhost.crt", key = "$tmp/localhost.key" }
-modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "version"; "time"; "carbons" }
-modules_disabled = { "s2s"; "offline" }
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "version"; "time"; "carbons"; "offline"; "mam"; "smacks" }
+modules_disabled = { "s2s" }
+-- The IM scenarios' defaults spelled out: archive every chat, hold a dropped XEP-0198 session.
+default_archive_policy = true
+smacks_hibernation_time = 60
 VirtualHost "localhost"
 EOF
 
@@ -97,6 +103,7 @@ port_is_free "$c2s_port" && { echo "prosody did not start listening" >&2; cat "$
 common=(--host 127.0.0.1 --domain localhost --jid alice@localhost --password alice-secret --timeout-ms 15000)
 starttls=(--port "$c2s_port" --ca-cert "$tmp/localhost.crt")
 direct=(--port "$tls_port" --direct-tls --ignore-ssl-errors)
+peer=(--peer-jid bob@localhost --peer-password bob-secret)
 
 # name | extra arguments
 cases=(
@@ -116,6 +123,14 @@ cases=(
     "malformed|${starttls[*]}"
     "malformed|${starttls[*]} --peer-jid bob@localhost --peer-password bob-secret"
     "malformed|${direct[*]}"
+    "roster|${starttls[*]}"
+    "subscription|${starttls[*]} ${peer[*]}"
+    "delivery|${starttls[*]} ${peer[*]}"
+    "offline|${starttls[*]} ${peer[*]}"
+    "carbons|${starttls[*]} ${peer[*]}"
+    "mam|${starttls[*]} ${peer[*]}"
+    "resume|${starttls[*]} ${peer[*]}"
+    "resume|${direct[*]} ${peer[*]}"
 )
 # Expected to fail against Prosody 0.12 (it offers no SCRAM-SHA-256): proves the client refuses
 # a silent mechanism fallback.

@@ -6,9 +6,11 @@ namespace Canto::Interop {
 
 QStringList ClientOptions::scenarioNames()
 {
-    return {QStringLiteral("login"),          QStringLiteral("ping"),     QStringLiteral("disco"),
-            QStringLiteral("version"),        QStringLiteral("time"),     QStringLiteral("self-message"),
-            QStringLiteral("wrong-password"), QStringLiteral("malformed")};
+    return {QStringLiteral("login"),          QStringLiteral("ping"),      QStringLiteral("disco"),
+            QStringLiteral("version"),        QStringLiteral("time"),      QStringLiteral("self-message"),
+            QStringLiteral("wrong-password"), QStringLiteral("malformed"), QStringLiteral("roster"),
+            QStringLiteral("subscription"),   QStringLiteral("delivery"),  QStringLiteral("offline"),
+            QStringLiteral("carbons"),        QStringLiteral("mam"),       QStringLiteral("resume")};
 }
 
 std::optional<ClientOptions> ClientOptions::parse(const QStringList& arguments, QString* error, bool* exitCleanly)
@@ -35,7 +37,8 @@ std::optional<ClientOptions> ClientOptions::parse(const QStringList& arguments, 
     const QCommandLineOption resource(QStringLiteral("resource"), QStringLiteral("Resource to request at bind."),
                                       QStringLiteral("resource"));
     const QCommandLineOption peerJid(QStringLiteral("peer-jid"),
-                                     QStringLiteral("Second account (malformed: the bystander client)."),
+                                     QStringLiteral("Second account: the bystander of malformed, bob in the "
+                                                    "two-account IM scenarios (--jid is alice)."),
                                      QStringLiteral("jid"));
     const QCommandLineOption peerPassword(QStringLiteral("peer-password"), QStringLiteral("Second account password."),
                                           QStringLiteral("password"));

@@ -15,5 +15,6 @@
 #include <QXmppPingIq.h>
 #include <QXmppPresence.h>
 #include <QXmppStanza.h>
+#include <QXmppUtils.h>
 #include <QXmppVersionIq.h>
 #undef emit

@@ -1,8 +1,12 @@
 #include "ScenarioRunner.h"
 
+#include "ArchiveScenario.h"
 #include "ClientOptions.h"
 #include "Console.h"
 #include "MalformedStreamProbe.h"
+#include "MessagingScenarios.h"
+#include "ResumptionScenario.h"
+#include "RosterScenarios.h"
 #include "StanzaTap.h"
 #include "Waiter.h"
 #include "XmppSession.h"
@@ -60,6 +64,27 @@ Outcome ScenarioRunner::runScenario()
     }
     if (name == QLatin1String("malformed")) {
         return malformed();
+    }
+    if (name == QLatin1String("roster")) {
+        return RosterScenarios(m_options, m_console, *m_waiter).roster();
+    }
+    if (name == QLatin1String("subscription")) {
+        return RosterScenarios(m_options, m_console, *m_waiter).subscription();
+    }
+    if (name == QLatin1String("delivery")) {
+        return MessagingScenarios(m_options, m_console, *m_waiter).delivery();
+    }
+    if (name == QLatin1String("offline")) {
+        return MessagingScenarios(m_options, m_console, *m_waiter).offline();
+    }
+    if (name == QLatin1String("carbons")) {
+        return MessagingScenarios(m_options, m_console, *m_waiter).carbons();
+    }
+    if (name == QLatin1String("mam")) {
+        return ArchiveScenario(m_options, m_console, *m_waiter).run();
+    }
+    if (name == QLatin1String("resume")) {
+        return ResumptionScenario(m_options, m_console, *m_waiter).run();
     }
     return Outcome::fail(QStringLiteral("unknown scenario ") + name);
 }

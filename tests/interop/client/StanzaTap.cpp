@@ -1,5 +1,7 @@
 #include "StanzaTap.h"
 
+#include <QXmlStreamWriter>
+
 namespace Canto::Interop {
 
 namespace {
@@ -9,6 +11,15 @@ constexpr QLatin1String NsStreamErrors = QLatin1String("urn:ietf:params:xml:ns:x
 constexpr QLatin1String NsTls = QLatin1String("urn:ietf:params:xml:ns:xmpp-tls");
 constexpr QLatin1String NsSasl = QLatin1String("urn:ietf:params:xml:ns:xmpp-sasl");
 constexpr QLatin1String NsBind = QLatin1String("urn:ietf:params:xml:ns:xmpp-bind");
+constexpr QLatin1String NsClient = QLatin1String("jabber:client");
+constexpr QLatin1String NsSm = QLatin1String("urn:xmpp:sm:3");
+
+QDomDocument copyOf(const QDomElement& element)
+{
+    QDomDocument copy;
+    copy.appendChild(copy.importNode(element, true));
+    return copy;
+}
 
 // The defined condition of a stream or SASL error: the first child that is not <text/>.
 QString conditionOf(const QDomElement& error, QLatin1String ns)
@@ -31,6 +42,7 @@ bool StanzaTap::handleStanza(const QDomElement& element)
 
     if (ns == NsStream && name == QLatin1String("features")) {
         onFeatures(element);
+        claimed = resumeInsteadOfQxmpp(element);
     } else if (ns == NsStream && name == QLatin1String("error")) {
         m_streamErrorCondition = conditionOf(element, NsStreamErrors);
     } else if (ns == NsTls && name == QLatin1String("proceed")) {
@@ -40,19 +52,29 @@ bool StanzaTap::handleStanza(const QDomElement& element)
     } else if (ns == NsSasl && name == QLatin1String("failure")) {
         m_saslFailureCondition = conditionOf(element, NsSasl);
         m_saslFailureText = element.firstChildElement(QStringLiteral("text")).text();
+    } else if (ns == NsSm) {
+        onStreamManagement(element);
     } else if (name == QLatin1String("iq")) {
         const QString type = element.attribute(QStringLiteral("type"));
         const QString id = element.attribute(QStringLiteral("id"));
         const QDomElement bind = element.firstChildElement(QStringLiteral("bind"));
         if (type == QLatin1String("result") && !bind.isNull() && bind.namespaceURI() == NsBind) {
             m_boundJid = bind.firstChildElement(QStringLiteral("jid")).text();
+            ++m_bindCount;
         }
         if ((type == QLatin1String("result") || type == QLatin1String("error")) && m_tracked.remove(id)) {
-            QDomDocument copy;
-            copy.appendChild(copy.importNode(element, true));
-            m_responses.insert(id, copy);
+            m_responses.insert(id, copyOf(element));
             claimed = true;
         }
+    }
+    const bool isStanza = ns == NsClient && (name == QLatin1String("message") || name == QLatin1String("presence") ||
+                                             name == QLatin1String("iq"));
+    // Counted as QXmppStream counts: every stanza once stream management is on, claimed or not.
+    if (isStanza && m_smEnabled) {
+        ++m_inboundStanzas;
+    }
+    if (isStanza && !claimed) {
+        m_stanzas << copyOf(element);
     }
 
     Q_EMIT observed();
@@ -62,6 +84,47 @@ bool StanzaTap::handleStanza(const QDomElement& element)
 void StanzaTap::track(const QString& iqId)
 {
     m_tracked.insert(iqId);
+}
+
+void StanzaTap::onStreamManagement(const QDomElement& element)
+{
+    const QString name = element.tagName();
+    if (name == QLatin1String("enabled")) {
+        const QString resume = element.attribute(QStringLiteral("resume"));
+        m_smEnabled = true;
+        m_smResumable = resume == QLatin1String("true") || resume == QLatin1String("1");
+        m_smId = element.attribute(QStringLiteral("id"));
+        m_inboundStanzas = 0;
+    } else if (name == QLatin1String("resumed")) {
+        ++m_smResumedCount;
+        m_serverAckedOnResume = element.attribute(QStringLiteral("h")).toUInt();
+    } else if (name == QLatin1String("failed")) {
+        QDomElement condition = element.firstChildElement();
+        m_smFailure = condition.isNull() ? QStringLiteral("(no condition)") : condition.tagName();
+    }
+}
+
+bool StanzaTap::resumeInsteadOfQxmpp(const QDomElement& features)
+{
+    bool offersStreamManagement = false;
+    for (QDomElement child = features.firstChildElement(); !child.isNull(); child = child.nextSiblingElement()) {
+        offersStreamManagement =
+            offersStreamManagement || (child.namespaceURI() == NsSm && child.tagName() == QLatin1String("sm"));
+    }
+    auto* stream = client() ? client()->findChild<QXmppOutgoingClient*>() : nullptr;
+    if (!m_resumeArmed || !offersStreamManagement || !stream) {
+        return false;
+    }
+    m_resumeArmed = false;
+    QByteArray resume;
+    QXmlStreamWriter writer(&resume);
+    writer.writeStartElement(QStringLiteral("resume"));
+    writer.writeDefaultNamespace(NsSm);
+    writer.writeAttribute(QStringLiteral("h"), QString::number(m_inboundStanzas));
+    writer.writeAttribute(QStringLiteral("previd"), m_smId);
+    writer.writeEndElement();
+    stream->sendData(resume);
+    return true;
 }
 
 void StanzaTap::onFeatures(const QDomElement& features)

@@ -2,7 +2,9 @@
 
 #include "ClientOptions.h"
 #include "Console.h"
+#include "RawStanza.h"
 #include "StanzaTap.h"
+#include "StanzaXml.h"
 #include "Waiter.h"
 
 #include <QRegularExpression>
@@ -72,6 +74,12 @@ XmppSession::XmppSession(const ClientOptions& options, QString label, Console& c
 {
     // First in the chain: it must see stanzas before QXmpp's own managers can claim them.
     m_client.insertExtension(0, m_tap);
+    m_stream = m_client.findChild<QXmppOutgoingClient*>();
+    m_socket = m_stream ? m_stream->findChild<QSslSocket*>() : nullptr;
+    if (!m_stream || !m_socket) {
+        qFatal("QXmpp internals changed: QXmppClient has no QXmppOutgoingClient child with a socket");
+    }
+    connect(m_socket, &QAbstractSocket::stateChanged, &m_waiter, &Waiter::wake);
 
     // COMPAT: QXmpp 1.4 opens the stream both on QSslSocket::connected and on ::encrypted. With
     // TLS from the first byte (LegacySSL) both fire, the first header waits in the socket's buffer
@@ -164,7 +172,9 @@ Outcome XmppSession::connectAndWait(const QString& bareJid, const QString& passw
                             m_options.directTls ? QStringLiteral("direct TLS") : QStringLiteral("STARTTLS required"),
                             resource.isEmpty() ? bareJid : bareJid + QLatin1Char('/') + resource));
     m_attemptEnded = false;
-    m_client.connectToServer(config);
+    m_config = config;
+    m_bareJid = bareJid;
+    m_client.connectToServer(config, m_initialPresence);
     const bool finished = m_waiter.waitFor([this] { return m_client.isConnected() || m_attemptEnded; });
     if (!finished) {
         return Outcome::fail(QStringLiteral("%1: no login within the time budget; %2").arg(m_label, diagnostics()));
@@ -246,9 +256,15 @@ Outcome XmppSession::logout()
 {
     m_console.step(QStringLiteral("%1: disconnecting").arg(m_label));
     m_client.disconnectFromServer();
-    if (!m_waiter.waitFor([this] { return m_client.state() == QXmppClient::DisconnectedState; })) {
+    // QXmppClient reports "disconnected" while the socket is still closing; a reconnect (resume())
+    // must wait for the socket itself.
+    if (!m_waiter.waitFor([this] {
+            return m_client.state() == QXmppClient::DisconnectedState &&
+                   m_socket->state() == QAbstractSocket::UnconnectedState;
+        })) {
         return Outcome::fail(QStringLiteral("%1: still connected after disconnectFromServer()").arg(m_label));
     }
+    m_isResumed = false;
     // QXmpp 1.4 closes its socket right after sending </stream:stream>, so the server's closing
     // tag is often not read; worth a line, not a failure.
     m_console.detail(m_serverClosedStream ? QStringLiteral("server closed its stream too")
@@ -259,12 +275,36 @@ Outcome XmppSession::logout()
 
 Outcome XmppSession::request(const QXmppIq& iq, QDomDocument* response)
 {
-    const QString id = iq.id();
-    m_tap->track(id);
-    if (!m_client.sendPacket(iq)) {
+    m_tap->track(iq.id());
+    if (!sendPacket(iq)) {
         return Outcome::fail(QStringLiteral("%1: could not send the IQ (not connected)").arg(m_label));
     }
-    const bool answered = m_waiter.waitFor([this, &id] { return m_tap->hasResponse(id) || !m_client.isConnected(); });
+    return awaitResponse(iq.id(), iq.to(), response);
+}
+
+Outcome XmppSession::requestXml(const QString& xml, QDomDocument* response)
+{
+    QString error;
+    QDomDocument document = StanzaXml::parse(xml, &error);
+    if (document.isNull()) {
+        return Outcome::fail(m_label + QLatin1String(": ") + error);
+    }
+    QDomElement iq = document.documentElement();
+    if (iq.attribute(QStringLiteral("id")).isEmpty()) {
+        iq.setAttribute(QStringLiteral("id"), QXmppUtils::generateStanzaHash());
+    }
+    const QString id = iq.attribute(QStringLiteral("id"));
+    const QString to = iq.attribute(QStringLiteral("to"));
+    m_tap->track(id);
+    if (!sendPacket(RawStanza(document))) {
+        return Outcome::fail(QStringLiteral("%1: could not send the IQ (not connected)").arg(m_label));
+    }
+    return awaitResponse(id, to, response);
+}
+
+Outcome XmppSession::awaitResponse(const QString& id, const QString& to, QDomDocument* response)
+{
+    const bool answered = m_waiter.waitFor([this, &id] { return m_tap->hasResponse(id) || !isConnected(); });
     if (!m_tap->hasResponse(id)) {
         return Outcome::fail(QStringLiteral("%1: no response to IQ %2 (%3); %4")
                                  .arg(m_label, id,
@@ -277,19 +317,27 @@ Outcome XmppSession::request(const QXmppIq& iq, QDomDocument* response)
     const QString from = element.attribute(QStringLiteral("from"));
     if (type == QLatin1String("error")) {
         return Outcome::fail(
-            QStringLiteral("%1: IQ %2 to %3 answered with error %4").arg(m_label, id, iq.to(), stanzaErrorOf(element)));
+            QStringLiteral("%1: IQ %2 to %3 answered with error %4")
+                .arg(m_label, id, to.isEmpty() ? QStringLiteral("(own account)") : to, stanzaErrorOf(element)));
     }
-    // RFC 6120 §8.2.3: the response comes from the entity the request was addressed to.
-    if (from.compare(iq.to(), Qt::CaseInsensitive) != 0) {
+    if (type != QLatin1String("result")) {
+        return Outcome::fail(QStringLiteral("%1: response to IQ %2 has type '%3'").arg(m_label, id, type));
+    }
+    // RFC 6120 §8.2.3: the response comes from the entity the request was addressed to; with no
+    // 'to' that is the account, i.e. no 'from' or the bare JID (§10.3.3).
+    const bool fromOk = to.isEmpty() ? from.isEmpty() || from.compare(m_bareJid, Qt::CaseInsensitive) == 0
+                                     : from.compare(to, Qt::CaseInsensitive) == 0;
+    if (!fromOk) {
         return Outcome::fail(
-            QStringLiteral("%1: response to IQ %2 came from '%3', expected '%4'").arg(m_label, id, from, iq.to()));
+            QStringLiteral("%1: response to IQ %2 came from '%3', expected '%4'")
+                .arg(m_label, id, from, to.isEmpty() ? QStringLiteral("no from or ") + m_bareJid : to));
     }
     return Outcome::pass();
 }
 
 bool XmppSession::send(const QXmppStanza& stanza)
 {
-    return m_client.sendPacket(stanza);
+    return sendPacket(stanza);
 }
 
 Outcome XmppSession::waitForMessage(const QString& id, QXmppMessage* message)
@@ -302,7 +350,7 @@ Outcome XmppSession::waitForMessage(const QString& id, QXmppMessage* message)
         }
         return nullptr;
     };
-    const bool arrived = m_waiter.waitFor([this, &find] { return find() != nullptr || !m_client.isConnected(); });
+    const bool arrived = m_waiter.waitFor([this, &find] { return find() != nullptr || !isConnected(); });
     if (const QXmppMessage* found = find()) {
         *message = *found;
         return Outcome::pass();
@@ -312,8 +360,128 @@ Outcome XmppSession::waitForMessage(const QString& id, QXmppMessage* message)
             .arg(m_label, id, arrived ? QStringLiteral("connection lost") : QStringLiteral("timed out")));
 }
 
+Outcome XmppSession::sendXml(const QString& xml)
+{
+    QString error;
+    const QDomDocument document = StanzaXml::parse(xml, &error);
+    if (document.isNull()) {
+        return Outcome::fail(m_label + QLatin1String(": ") + error);
+    }
+    if (!sendPacket(RawStanza(document))) {
+        return Outcome::fail(QStringLiteral("%1: could not send %2 (not connected)").arg(m_label, xml));
+    }
+    return Outcome::pass();
+}
+
+Outcome XmppSession::sync()
+{
+    QXmppPingIq ping;
+    ping.setTo(m_options.domain);
+    QDomDocument response;
+    return request(ping, &response);
+}
+
+Outcome XmppSession::waitForStanza(const QString& what, const StanzaMatch& match, QDomElement* found)
+{
+    int index = -1;
+    const auto find = [this, &match, &index] {
+        const QList<QDomDocument>& stanzas = m_tap->stanzas();
+        for (int i = 0; i < stanzas.size(); ++i) {
+            if (!m_takenStanzas.contains(i) && match(stanzas.at(i).documentElement())) {
+                index = i;
+                return true;
+            }
+        }
+        return false;
+    };
+    const bool arrived = m_waiter.waitFor([this, &find] { return find() || !isConnected(); });
+    if (index < 0) {
+        return Outcome::fail(
+            QStringLiteral("%1: %2 did not arrive (%3)")
+                .arg(m_label, what, arrived ? QStringLiteral("connection lost") : QStringLiteral("timed out")));
+    }
+    m_takenStanzas.insert(index);
+    const QDomElement element = m_tap->stanzas().at(index).documentElement();
+    m_console.detail(QStringLiteral("%1 got %2").arg(m_label, StanzaXml::toText(element)));
+    if (found) {
+        *found = element;
+    }
+    return Outcome::pass();
+}
+
+int XmppSession::countStanzas(const StanzaMatch& match) const
+{
+    int count = 0;
+    for (const QDomDocument& stanza : m_tap->stanzas()) {
+        count += match(stanza.documentElement()) ? 1 : 0;
+    }
+    return count;
+}
+
+Outcome XmppSession::dropConnection()
+{
+    m_console.step(QStringLiteral("%1: dropping the TCP connection (no </stream:stream>)").arg(m_label));
+    m_socket->abort();
+    if (!m_waiter.waitFor([this] { return m_client.state() == QXmppClient::DisconnectedState; })) {
+        return Outcome::fail(QStringLiteral("%1: QXmpp did not notice the dropped connection").arg(m_label));
+    }
+    m_isResumed = false;
+    return Outcome::pass();
+}
+
+Outcome XmppSession::resume()
+{
+    m_console.step(QStringLiteral("%1: reconnecting to resume stream %2 (h=%3)")
+                       .arg(m_label, m_tap->streamManagementId())
+                       .arg(m_tap->inboundStanzaCount()));
+    const int resumedBefore = m_tap->resumedCount();
+    const int bindsBefore = m_tap->bindCount();
+    m_attemptEnded = false;
+    m_tap->armResumption();
+    m_client.connectToServer(m_config, m_initialPresence);
+    // Not QXmppClient::isConnected(): until the new stream starts it still reports the old one.
+    const bool finished = m_waiter.waitFor([this, resumedBefore, bindsBefore] {
+        return m_tap->resumedCount() > resumedBefore || !m_tap->streamManagementFailure().isEmpty() ||
+               m_tap->bindCount() > bindsBefore || m_attemptEnded;
+    });
+    if (m_tap->resumedCount() == resumedBefore + 1) {
+        m_isResumed = true;
+        m_console.detail(QStringLiteral("%1: <resumed/>, server had handled %2 of our stanzas; stream is %3")
+                             .arg(m_label)
+                             .arg(m_tap->serverAckedOnResume())
+                             .arg(boundJid()));
+        return Outcome::pass();
+    }
+    if (!m_tap->streamManagementFailure().isEmpty()) {
+        return Outcome::fail(
+            QStringLiteral("%1: resumption refused with <failed/> %2").arg(m_label, m_tap->streamManagementFailure()));
+    }
+    if (m_tap->bindCount() > bindsBefore) {
+        return Outcome::fail(QStringLiteral("%1: reconnected as a new session (%2) instead of resuming: stream "
+                                            "management not offered after authentication")
+                                 .arg(m_label, m_tap->boundJid()));
+    }
+    return Outcome::fail(
+        QStringLiteral("%1: reconnection failed (%2); %3")
+            .arg(m_label, finished ? QStringLiteral("ended") : QStringLiteral("timed out"), diagnostics()));
+}
+
+bool XmppSession::sendPacket(const QXmppStanza& stanza)
+{
+    // After the COMPAT resumption QXmppClient still thinks the stream is being set up (1.4 never
+    // marks a resumed session as started), so stanzas go straight to the stream, which numbers
+    // them for XEP-0198 the same way.
+    if (m_isResumed) {
+        return isConnected() && m_stream->sendPacket(stanza);
+    }
+    return m_client.sendPacket(stanza);
+}
+
 bool XmppSession::isConnected() const
 {
+    if (m_isResumed) {
+        return m_socket->state() == QAbstractSocket::ConnectedState;
+    }
     return m_client.isConnected();
 }
 
