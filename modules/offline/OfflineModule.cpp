@@ -250,6 +250,9 @@ QVariant OfflineModule::broadcast(Event& event)
     }
     auto* session = static_cast<ClientSession*>(event.origin);
     const QString user = session->username();
+    module().log(ModuleApi::LogLevel::Debug,
+                 u"%1 came online%2"_s.arg(session->fullJid(),
+                                           m_deliveries.contains(user) ? u" while a delivery runs"_s : QString()));
     if (auto it = m_deliveries.find(user); it != m_deliveries.end()) {
         // Another resource is being served: this one waits, and then gets only what is left.
         it->waitingSessions.append(session->id());
@@ -273,6 +276,9 @@ void OfflineModule::deliverBatch(const QString& user, const QString& sessionId)
             return;
         }
         ClientSession* session = sessionById(user, sessionId);
+        module().log(ModuleApi::LogLevel::Debug,
+                     u"%1 offline messages of %2 for session %3%4"_s.arg(found->items.size())
+                         .arg(user, sessionId, session ? QString() : u" (gone)"_s));
         if (!session || found->items.isEmpty()) {
             deliverNext(user); // gone meanwhile (nothing sent, nothing deleted), or nothing stored
             return;
